@@ -1,0 +1,72 @@
+/*
+ * Opaque API tokens: 256 random bits, shown once at creation, stored only
+ * as their SHA-256 hash, bound to one tenant and carrying a permission
+ * set. Looked up by hash (a keyed lookup leaks nothing useful in timing),
+ * then the stored hash is compared with CRYPTO_memcmp. Secrets are wiped
+ * after use and never logged.
+ *
+ * Wire form of a token: "scimcred_" followed by 43 base64url characters.
+ */
+#ifndef TOKEN_H
+#define TOKEN_H
+
+#include "auth/perm.h"
+#include "auth/tenant.h"
+#include "store/store.h"
+#include "util/scim_err.h"
+#include "util/str.h"
+
+#define TOKEN_MAX 128  /* longest Authorization value we look at */
+#define TOKEN_STRLEN 52 /* "scimcred_" + 43 */
+#define TOKEN_ID_LEN 16 /* hex: a public handle for list/revoke */
+
+/* Who made a request: filled by token_authenticate. Designed so JWT
+ * subjects and self-admin can slot in (issue: access control). */
+struct principal {
+	char tenant[TENANT_NAME_MAX + 1];
+	char token_id[TOKEN_ID_LEN + 1];
+	struct perm_set perms;
+};
+
+struct token_info {
+	char tenant[TENANT_NAME_MAX + 1];
+	char id[TOKEN_ID_LEN + 1];
+	struct perm_set perms;
+	int64_t created_ms;
+};
+
+/*
+ * Creates a token for tenant with perms inside txn. Writes the secret
+ * (NUL-terminated) into secret[TOKEN_STRLEN + 1] and the public id
+ * into info. SCIM_E_NOT_FOUND if the tenant does not exist.
+ */
+int token_create(struct store_txn *txn, struct str tenant,
+    const struct perm_set *perms, char *secret,
+    struct token_info *info, struct scim_err *err);
+
+/* Revokes a token by its public id. SCIM_E_NOT_FOUND if unknown. */
+int token_revoke(struct store_txn *txn, struct str tenant,
+    struct str id, struct scim_err *err);
+
+/* Calls fn for each token of tenant. */
+int token_each(struct store_txn *txn, struct str tenant,
+    int (*fn)(void *arg, const struct token_info *info), void *arg);
+
+/*
+ * Checks an Authorization header value ("Bearer <token>", scheme
+ * case-insensitive). Returns 0 and fills *p, or SCIM_E_UNAUTHORIZED with a
+ * detail that does not reveal why beyond "missing" or "invalid".
+ */
+int token_authenticate(struct store_txn *txn, struct str authorization,
+    struct principal *p, struct scim_err *err);
+
+/*
+ * The whole gate for a tenant route, in this order: authenticate (401),
+ * the token's tenant must be the path's tenant (404, as if the tenant did
+ * not exist: tenants can't be probed), the permission must be held (403).
+ */
+int token_authorize(struct store_txn *txn, struct str tenant,
+    struct str authorization, enum perm need, struct principal *p,
+    struct scim_err *err);
+
+#endif
