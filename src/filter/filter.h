@@ -72,6 +72,11 @@ struct filter_attrinfo {
 	int case_exact;
 	int multi_valued;  /* of the top-level attribute */
 	int sub_multi;     /* of the sub-attribute, when there is one */
+	/* Set when the attribute belongs to an extension schema: in a
+	 * resource it lives under the object keyed by this URN
+	 * (RFC 7643 §3.3), whether or not the filter wrote the URN.
+	 * Borrowed from the resolver (the schema registry). */
+	struct str ext_urn;
 };
 
 struct filter_node {

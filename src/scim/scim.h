@@ -13,6 +13,8 @@
 #define SCIM_SCIM_H
 
 #include "auth/token.h"
+#include "json/json.h"
+#include "scim/schema.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -82,6 +84,15 @@ struct scim_response {
  * turns the code into the status and scimType of an RFC 7644 §3.12 body. */
 typedef int (*scim_handler)(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err);
+
+/* What the context holds, for the operation and discovery files. */
+const struct schema_registry *scim_registry(const struct scim *s);
+struct store *scim_store(const struct scim *s);
+const struct scim_config *scim_config(const struct scim *s);
+
+/* Serialises v as the body (application/scim+json) and sets the status. */
+void scim_resp_json(struct scim_response *resp, int status,
+    const struct json_value *v);
 
 /* The value of a query parameter (first occurrence; names compare
  * case-insensitively), or STR_NULL. */
