@@ -61,7 +61,6 @@ arena_alloc(struct arena *a, size_t n)
 {
 	struct chunk *c;
 	size_t need;
-	void *p;
 
 	if (n > SIZE_MAX - ARENA_ALIGN) {
 		fprintf(stderr, "scimcred: arena request too large\n");
@@ -99,10 +98,9 @@ arena_alloc(struct arena *a, size_t n)
 		c->next = a->head;
 		a->head = c;
 	}
-	p = c->data + c->used;
 	c->used += need;
-	memset(p, 0, need);
-	return p;
+	memset(c->data + c->used - need, 0, need);
+	return c->data + c->used - need;
 #endif
 }
 

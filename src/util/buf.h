@@ -29,7 +29,8 @@ void buf_append_cstr(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Always NUL-terminated, never NULL. */
 const char *buf_cstr(struct buf *b);
 struct str buf_view(const struct buf *b);
