@@ -6,8 +6,9 @@
  *  - with `attributes`, only the listed attributes (plus "always" ones,
  *    `id` and `schemas`) are kept; "request" attributes only when listed;
  *  - with `excludedAttributes`, the listed ones are removed unless
- *    "always"; both parameters at once is 400 invalidValue... RFC 7644
- *    lets a server choose, scimcred answers 400 so clients see the mistake;
+ *    "always"; both parameters at once is 400 invalidValue: RFC 7644
+ *    §3.9 calls them mutually exclusive but names no error, and a 400
+ *    lets clients see the mistake;
  *  - names may be sub-attributes ("name.givenName") or URN-qualified;
  *    unknown names are ignored.
  */
