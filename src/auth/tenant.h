@@ -14,7 +14,6 @@ int tenant_name_ok(struct str name);
  * SCIM_E_CONFLICT if it exists. */
 int tenant_add(struct store_txn *txn, struct str name, struct scim_err *err);
 /* Removes a tenant with all its data and tokens. */
-int tenant_remove(struct store_txn *txn, struct str name,
-    struct scim_err *err);
+int tenant_remove(struct store_txn *txn, struct str name, struct scim_err *err);
 
 #endif

@@ -16,7 +16,7 @@
 #include "util/scim_err.h"
 #include "util/str.h"
 
-#define TOKEN_MAX 128  /* longest Authorization value we look at */
+#define TOKEN_MAX 128 /* longest Authorization value we look at */
 #define TOKEN_STRLEN 52 /* "scimcred_" + 43 */
 #define TOKEN_ID_LEN 16 /* hex: a public handle for list/revoke */
 
@@ -41,12 +41,12 @@ struct token_info {
  * into info. SCIM_E_NOT_FOUND if the tenant does not exist.
  */
 int token_create(struct store_txn *txn, struct str tenant,
-    const struct perm_set *perms, char *secret,
-    struct token_info *info, struct scim_err *err);
+    const struct perm_set *perms, char *secret, struct token_info *info,
+    struct scim_err *err);
 
 /* Revokes a token by its public id. SCIM_E_NOT_FOUND if unknown. */
-int token_revoke(struct store_txn *txn, struct str tenant,
-    struct str id, struct scim_err *err);
+int token_revoke(struct store_txn *txn, struct str tenant, struct str id,
+    struct scim_err *err);
 
 /* Calls fn for each token of tenant. */
 int token_each(struct store_txn *txn, struct str tenant,

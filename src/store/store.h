@@ -41,8 +41,8 @@ struct store_txn;
 struct store_iter;
 
 struct store_opts {
-	size_t map_size;    /* initial map size in bytes (default 64 MiB) */
-	size_t map_max;     /* growth stops here (default 16 GiB) */
+	size_t map_size; /* initial map size in bytes (default 64 MiB) */
+	size_t map_max; /* growth stops here (default 16 GiB) */
 	unsigned max_readers; /* default 256 */
 };
 
@@ -58,16 +58,16 @@ void store_close(struct store *s);
 /* Clears stale reader slots left by dead processes; returns how many. */
 int store_reader_check(struct store *s);
 
-typedef int (*store_write_fn)(struct store_txn *txn, void *arg,
-    struct scim_err *err);
+typedef int (*store_write_fn)(
+    struct store_txn *txn, void *arg, struct scim_err *err);
 /* One durable write transaction around fn; see above. Returns fn's error,
  * or SCIM_E_STORAGE / SCIM_E_UNAVAILABLE for storage failures. */
-int store_write(struct store *s, store_write_fn fn, void *arg,
-    struct scim_err *err);
+int store_write(
+    struct store *s, store_write_fn fn, void *arg, struct scim_err *err);
 
 /* Short read transaction. End it before returning to the event loop. */
-int store_read_begin(struct store *s, struct store_txn **out,
-    struct scim_err *err);
+int store_read_begin(
+    struct store *s, struct store_txn **out, struct scim_err *err);
 /* Accepts NULL. */
 void store_read_end(struct store_txn *txn);
 
@@ -115,18 +115,18 @@ int store_uniq_del(struct store_txn *txn, struct str tenant, struct str type,
 /* --- tenants --- */
 
 /* SCIM_E_CONFLICT if it exists. */
-int store_tenant_add(struct store_txn *txn, struct str name,
-    struct scim_err *err);
+int store_tenant_add(
+    struct store_txn *txn, struct str name, struct scim_err *err);
 /* 1 if the tenant exists, 0 if not. */
 int store_tenant_exists(struct store_txn *txn, struct str name);
 /* Deletes the tenant and every key under it (records, uniqueness keys,
  * tokens bound to it). SCIM_E_NOT_FOUND if absent. */
-int store_tenant_del(struct store_txn *txn, struct str name,
-    struct scim_err *err);
+int store_tenant_del(
+    struct store_txn *txn, struct str name, struct scim_err *err);
 /* Calls fn for each tenant in name order; stops early if fn returns
  * non-zero and returns that value. */
-int store_tenant_each(struct store_txn *txn,
-    int (*fn)(void *arg, struct str name), void *arg);
+int store_tenant_each(
+    struct store_txn *txn, int (*fn)(void *arg, struct str name), void *arg);
 
 /* --- small key-value buckets for other modules (tokens, ...) --- */
 

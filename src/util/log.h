@@ -25,10 +25,10 @@ int log_level_parse(const char *s, enum log_level *out);
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-#define log_at(lvl, ...)                                                  \
-	do {                                                              \
-		if ((lvl) <= log_level_current)                           \
-			log_msg((lvl), __func__, __VA_ARGS__);            \
+#define log_at(lvl, ...) \
+	do { \
+		if ((lvl) <= log_level_current) \
+			log_msg((lvl), __func__, __VA_ARGS__); \
 	} while (0)
 #define log_error(...) log_at(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_at(LOG_LEVEL_WARN, __VA_ARGS__)

@@ -25,23 +25,23 @@ enum scim_errcode {
 	SCIM_E_INVALID_VERS = -9,
 	SCIM_E_SENSITIVE = -10, /* 403 sensitive */
 	/* plain HTTP statuses, no scimType */
-	SCIM_E_BAD_REQUEST = -11,	 /* 400 */
-	SCIM_E_UNAUTHORIZED = -12,	 /* 401 */
-	SCIM_E_FORBIDDEN = -13,		 /* 403 */
-	SCIM_E_NOT_FOUND = -14,		 /* 404 */
-	SCIM_E_METHOD = -15,		 /* 405 */
-	SCIM_E_CONFLICT = -16,		 /* 409 */
-	SCIM_E_PRECONDITION = -17,	 /* 412 */
-	SCIM_E_TOO_LARGE = -18,		 /* 413 */
-	SCIM_E_MEDIA_TYPE = -19,	 /* 415 */
-	SCIM_E_RATE_LIMITED = -20,	 /* 429 */
-	SCIM_E_INTERNAL = -21,		 /* 500 */
-	SCIM_E_NOT_IMPLEMENTED = -22,	 /* 501 */
-	SCIM_E_UNAVAILABLE = -23,	 /* 503 */
-	SCIM_E_STORAGE = -24,		 /* 507 */
-	SCIM_E_URI_TOO_LONG = -25,	 /* 414 */
-	SCIM_E_HEADERS_TOO_LARGE = -26,	 /* 431 */
-	SCIM_E_TIMEOUT = -27,		 /* 408 */
+	SCIM_E_BAD_REQUEST = -11, /* 400 */
+	SCIM_E_UNAUTHORIZED = -12, /* 401 */
+	SCIM_E_FORBIDDEN = -13, /* 403 */
+	SCIM_E_NOT_FOUND = -14, /* 404 */
+	SCIM_E_METHOD = -15, /* 405 */
+	SCIM_E_CONFLICT = -16, /* 409 */
+	SCIM_E_PRECONDITION = -17, /* 412 */
+	SCIM_E_TOO_LARGE = -18, /* 413 */
+	SCIM_E_MEDIA_TYPE = -19, /* 415 */
+	SCIM_E_RATE_LIMITED = -20, /* 429 */
+	SCIM_E_INTERNAL = -21, /* 500 */
+	SCIM_E_NOT_IMPLEMENTED = -22, /* 501 */
+	SCIM_E_UNAVAILABLE = -23, /* 503 */
+	SCIM_E_STORAGE = -24, /* 507 */
+	SCIM_E_URI_TOO_LONG = -25, /* 414 */
+	SCIM_E_HEADERS_TOO_LARGE = -26, /* 431 */
+	SCIM_E_TIMEOUT = -27, /* 408 */
 };
 #define SCIM_E_MIN SCIM_E_TIMEOUT
 

@@ -10,7 +10,8 @@ fold(int c)
 int
 str_eq(struct str a, struct str b)
 {
-	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+	return a.len == b.len &&
+	    (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
 int
@@ -27,7 +28,8 @@ str_caseeq(struct str a, struct str b)
 	if (a.len != b.len)
 		return 0;
 	for (i = 0; i < a.len; i++)
-		if (fold((unsigned char)a.ptr[i]) != fold((unsigned char)b.ptr[i]))
+		if (fold((unsigned char)a.ptr[i]) !=
+		    fold((unsigned char)b.ptr[i]))
 			return 0;
 	return 1;
 }
@@ -78,7 +80,8 @@ str_case_has_prefix(struct str s, struct str p)
 int
 str_has_suffix(struct str s, struct str p)
 {
-	return s.len >= p.len && str_eq(str_make(s.ptr + s.len - p.len, p.len), p);
+	return s.len >= p.len &&
+	    str_eq(str_make(s.ptr + s.len - p.len, p.len), p);
 }
 
 int
