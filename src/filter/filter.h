@@ -70,8 +70,8 @@ struct filter_attrpath {
 struct filter_attrinfo {
 	enum filter_type type;
 	int case_exact;
-	int multi_valued;  /* of the top-level attribute */
-	int sub_multi;     /* of the sub-attribute, when there is one */
+	int multi_valued; /* of the top-level attribute */
+	int sub_multi; /* of the sub-attribute, when there is one */
 	/* Set when the attribute belongs to an extension schema: in a
 	 * resource it lives under the object keyed by this URN
 	 * (RFC 7643 §3.3), whether or not the filter wrote the URN.
@@ -82,9 +82,9 @@ struct filter_attrinfo {
 struct filter_node {
 	enum filter_op op;
 	struct filter_attrpath path; /* comparisons, pr, valuepath */
-	struct json_value *value;    /* comparison literal (not for pr) */
-	struct filter_node *left;    /* and/or/not; valuepath: inner filter */
-	struct filter_node *right;   /* and/or */
+	struct json_value *value; /* comparison literal (not for pr) */
+	struct filter_node *left; /* and/or/not; valuepath: inner filter */
+	struct filter_node *right; /* and/or */
 	/* Filled by filter_bind: */
 	struct filter_attrinfo info;
 	int64_t value_ms; /* dateTime literal, parsed once */
@@ -100,8 +100,8 @@ int filter_parse(struct arena *a, struct str text, struct filter_node **out,
  * 0 and fills *info, or -1 if the path names no attribute. ctx is the
  * caller's (the scim layer's resource type).
  */
-typedef int (*filter_resolve_fn)(void *ctx, const struct filter_attrpath *p,
-    struct filter_attrinfo *info);
+typedef int (*filter_resolve_fn)(
+    void *ctx, const struct filter_attrpath *p, struct filter_attrinfo *info);
 
 /*
  * Checks every path and literal against the schema and caches what the
@@ -109,15 +109,15 @@ typedef int (*filter_resolve_fn)(void *ctx, const struct filter_attrpath *p,
  * (`meta.created gt "notadate"`), ordering operators on booleans or
  * complex attributes, and sw/co/ew on non-strings are invalidFilter.
  */
-int filter_bind(struct filter_node *root, filter_resolve_fn resolve,
-    void *ctx, struct scim_err *err);
+int filter_bind(struct filter_node *root, filter_resolve_fn resolve, void *ctx,
+    struct scim_err *err);
 
 /*
  * 1 if resource matches the bound filter, else 0. Pure: no allocation, no
  * errors (anything incomparable simply does not match).
  */
-int filter_match(const struct filter_node *root,
-    const struct json_value *resource);
+int filter_match(
+    const struct filter_node *root, const struct json_value *resource);
 
 /* Operator name as written in filters ("eq", "and", ...). */
 const char *filter_op_name(enum filter_op op);

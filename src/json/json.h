@@ -25,7 +25,7 @@
 enum json_type {
 	JSON_NULL,
 	JSON_BOOL,
-	JSON_INT,    /* integer literal that fits int64 */
+	JSON_INT, /* integer literal that fits int64 */
 	JSON_DOUBLE, /* any other finite number */
 	JSON_STRING,
 	JSON_ARRAY,
@@ -58,11 +58,11 @@ struct json_value {
 };
 
 struct json_limits {
-	unsigned max_depth;  /* nesting of arrays and objects */
-	unsigned max_keys;   /* members per object */
-	unsigned max_items;  /* items per array */
+	unsigned max_depth; /* nesting of arrays and objects */
+	unsigned max_keys; /* members per object */
+	unsigned max_items; /* items per array */
 	unsigned max_tokens; /* values, keys and brackets in the document */
-	size_t max_string;   /* bytes in one decoded string or key */
+	size_t max_string; /* bytes in one decoded string or key */
 };
 
 /* depth 32, 256 keys, 10,000 items, 100,000 tokens, 1 MiB per string */
@@ -86,8 +86,8 @@ struct json_value *json_cstring(struct arena *a, const char *s);
 struct json_value *json_array(struct arena *a);
 struct json_value *json_object(struct arena *a);
 
-void json_array_append(struct arena *a, struct json_value *arr,
-    struct json_value *v);
+void json_array_append(
+    struct arena *a, struct json_value *arr, struct json_value *v);
 /* Sets key (replacing a case-insensitively equal key in place, else
  * appending). The key is copied into the arena. */
 void json_object_set(struct arena *a, struct json_value *obj, struct str key,
@@ -95,10 +95,10 @@ void json_object_set(struct arena *a, struct json_value *obj, struct str key,
 void json_object_set_cstr(struct arena *a, struct json_value *obj,
     const char *key, struct json_value *v);
 /* Case-insensitive lookup; NULL if obj is not an object or key is absent. */
-struct json_value *json_object_get(const struct json_value *obj,
-    struct str key);
-struct json_value *json_object_get_cstr(const struct json_value *obj,
-    const char *key);
+struct json_value *json_object_get(
+    const struct json_value *obj, struct str key);
+struct json_value *json_object_get_cstr(
+    const struct json_value *obj, const char *key);
 /* Removes key (case-insensitive); 1 if something was removed. */
 int json_object_remove(struct json_value *obj, struct str key);
 

@@ -28,7 +28,7 @@ int projection_parse(struct arena *a, const struct schema_rtype *rt,
     struct str attributes, struct str excluded, struct projection **out,
     struct scim_err *err);
 /* Applies to one resource; p may be NULL (then only `returned` rules). */
-void projection_apply(const struct projection *p,
-    const struct schema_rtype *rt, struct json_value *resource);
+void projection_apply(const struct projection *p, const struct schema_rtype *rt,
+    struct json_value *resource);
 
 #endif

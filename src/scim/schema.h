@@ -70,7 +70,7 @@ struct schema_ext {
 };
 
 struct schema_rtype {
-	const char *name;     /* "Credential" */
+	const char *name; /* "Credential" */
 	const char *endpoint; /* "/Credential" */
 	const struct schema *core;
 	const struct schema_ext *exts;
@@ -82,20 +82,20 @@ struct schema_registry;
 
 /* Loads dir; any malformed file fails with a detail naming file and
  * problem. Caller frees with schema_registry_free(). */
-int schema_registry_load(const char *dir, struct schema_registry **out,
-    struct scim_err *err);
+int schema_registry_load(
+    const char *dir, struct schema_registry **out, struct scim_err *err);
 void schema_registry_free(struct schema_registry *r);
 
 /* Lookups by URN (case-insensitive, RFC 7643 §2.1) and by type name. */
-const struct schema *schema_find(const struct schema_registry *r,
-    struct str urn);
-const struct schema_rtype *schema_rtype_find(const struct schema_registry *r,
-    struct str name);
+const struct schema *schema_find(
+    const struct schema_registry *r, struct str urn);
+const struct schema_rtype *schema_rtype_find(
+    const struct schema_registry *r, struct str name);
 size_t schema_count(const struct schema_registry *r);
 const struct schema *schema_at(const struct schema_registry *r, size_t i);
 size_t schema_rtype_count(const struct schema_registry *r);
-const struct schema_rtype *schema_rtype_at(const struct schema_registry *r,
-    size_t i);
+const struct schema_rtype *schema_rtype_at(
+    const struct schema_registry *r, size_t i);
 const struct json_value *schema_spc(const struct schema_registry *r);
 
 /* The common attributes (id, externalId, meta and its sub-attributes). */
@@ -117,7 +117,7 @@ int schema_filter_resolve(void *ctx, const struct filter_attrpath *path,
     struct filter_attrinfo *info);
 
 /* Sub-attribute of a complex attribute by name, case-insensitive. */
-const struct schema_attr *schema_sub(const struct schema_attr *a,
-    struct str name);
+const struct schema_attr *schema_sub(
+    const struct schema_attr *a, struct str name);
 
 #endif

@@ -22,23 +22,23 @@
 #include "util/str.h"
 
 #define SCIM_MAX_BODY (1024 * 1024) /* our limit; http's backstop is 2 MiB */
-#define SCIM_MAX_ID 64		    /* bytes in a resource id path segment */
+#define SCIM_MAX_ID 64 /* bytes in a resource id path segment */
 #define SCIM_MEDIA_TYPE "application/scim+json"
 
 struct scim;
 
 struct scim_config {
 	const char *schemas_dir; /* scim-schemas/ */
-	unsigned default_count;	 /* page size when count is absent (100) */
-	unsigned max_count;	 /* filter.maxResults (1000) */
+	unsigned default_count; /* page size when count is absent (100) */
+	unsigned max_count; /* filter.maxResults (1000) */
 	int compat_bool_strings; /* accept "True"/"False" (on) */
 };
 
 /* Loads and checks every schema and resource type in cfg->schemas_dir;
  * a bad file stops start-up with a message naming it. Caller frees with
  * scim_free(). The store is borrowed for the context's lifetime. */
-int scim_new(struct store *st, const struct scim_config *cfg,
-    struct scim **out, struct scim_err *err);
+int scim_new(struct store *st, const struct scim_config *cfg, struct scim **out,
+    struct scim_err *err);
 void scim_free(struct scim *s);
 
 enum scim_method {
@@ -59,8 +59,9 @@ struct scim_request {
 	struct arena *arena; /* everything the handler allocates */
 	enum scim_method method;
 	struct str tenant;
-	struct str rtype;  /* resource type name from the route, e.g. "Credential" */
-	struct str id;	   /* the {id} segment, or empty */
+	struct str
+	    rtype; /* resource type name from the route, e.g. "Credential" */
+	struct str id; /* the {id} segment, or empty */
 	const struct scim_param *params;
 	size_t nparams;
 	struct str body;
@@ -74,9 +75,9 @@ struct scim_request {
 };
 
 struct scim_response {
-	int status;	     /* 200, 201, 204 or 304 when a handler returns 0 */
-	struct buf body;     /* application/scim+json; empty for 204/304 */
-	char etag[72];	     /* the ETag header, e.g. W/"3", or "" */
+	int status; /* 200, 201, 204 or 304 when a handler returns 0 */
+	struct buf body; /* application/scim+json; empty for 204/304 */
+	char etag[72]; /* the ETag header, e.g. W/"3", or "" */
 	const char *location; /* Location header (arena-owned) or NULL */
 };
 
@@ -91,8 +92,8 @@ struct store *scim_store(const struct scim *s);
 const struct scim_config *scim_config(const struct scim *s);
 
 /* Serialises v as the body (application/scim+json) and sets the status. */
-void scim_resp_json(struct scim_response *resp, int status,
-    const struct json_value *v);
+void scim_resp_json(
+    struct scim_response *resp, int status, const struct json_value *v);
 
 /* The value of a query parameter (first occurrence; names compare
  * case-insensitively), or STR_NULL. */
@@ -100,7 +101,7 @@ struct str scim_param_get(const struct scim_request *req, const char *name);
 
 /* Writes an RFC 7644 §3.12 error body into out. status is sent as a
  * string; scim_type may be NULL. */
-void scim_error_body(struct buf *out, int status, const char *scim_type,
-    const char *detail);
+void scim_error_body(
+    struct buf *out, int status, const char *scim_type, const char *detail);
 
 #endif

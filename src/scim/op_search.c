@@ -1,0 +1,22 @@
+/* POST /{type}/.search with a SearchRequest body (RFC 7644 §3.4.3), so
+ * filters stay out of URLs and logs; the engine is list.c. */
+#include "config.h"
+
+#include "scim/list.h"
+#include "scim/ops.h"
+
+int
+op_search(struct scim *s, const struct scim_request *req,
+    struct scim_response *resp, struct scim_err *err)
+{
+	struct resource_type t;
+	struct list_query q;
+	int rc;
+
+	rc = resource_find(scim_registry(s), req->rtype, &t, err);
+	if (rc == 0)
+		rc = list_query_body(req, &q, err);
+	if (rc == 0)
+		rc = list_run(s, req, &t, &q, resp, err);
+	return rc;
+}
