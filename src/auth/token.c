@@ -19,8 +19,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "auth/token.h"
 #include "util/date.h"
 #include "util/log.h"
@@ -30,7 +28,7 @@
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 #define RAW_LEN 32 /* random bytes in a token */
 #define B64_LEN 43 /* base64url of RAW_LEN bytes, no padding */
-#define HASH_LEN 32
+#define HASH_LEN SECURE_SHA256_LEN
 #define RECORD_VERSION 1
 #define RECORD_MAX (2 + TENANT_NAME_MAX + TOKEN_ID_LEN + 8 + 8)
 #define ID_KEY_MAX (TENANT_NAME_MAX + 1 + TOKEN_ID_LEN)
@@ -123,16 +121,6 @@ id_key(char buf[ID_KEY_MAX], struct str tenant, struct str id)
 	buf[tenant.len] = '\0';
 	memcpy(buf + tenant.len + 1, id.ptr, id.len);
 	return str_make(buf, tenant.len + 1 + id.len);
-}
-
-static int
-sha256(
-    const void *p, size_t n, unsigned char out[HASH_LEN], struct scim_err *err)
-{
-	if (EVP_Digest(p, n, out, NULL, EVP_sha256(), NULL) == 1)
-		return 0;
-	log_error("SHA-256 failed");
-	return scim_err_set(err, SCIM_E_INTERNAL, "internal error");
 }
 
 static void
@@ -242,8 +230,7 @@ token_create(struct store_txn *txn, struct str tenant,
 	info->created_ms = date_now_ms();
 	secure_random(raw, sizeof(raw));
 	secret_encode(raw, secret);
-	if ((rc = sha256(secret, TOKEN_STRLEN, hash, err)) != 0)
-		goto out;
+	secure_sha256(secret, TOKEN_STRLEN, hash);
 	reclen = record_encode(rec, info);
 	if ((rc = store_kv_put(txn, STORE_BUCKET_TOKENS,
 		 str_make((const char *)hash, HASH_LEN),
@@ -342,20 +329,22 @@ token_each(struct store_txn *txn, struct str tenant,
 }
 
 /*
- * "Bearer" SP token: the scheme compares case-insensitively (RFC 7235
- * §2.1), then exactly one space (RFC 6750 §2.1 allows more; every client
- * sends one, and one accepted form is easier to reason about), then the
- * token in its exact wire form with nothing after it.
+ * credentials = "Bearer" 1*SP b64token (RFC 6750 §2.1): the scheme
+ * compares case-insensitively (RFC 7235 §2.1), one or more spaces follow,
+ * then the token in its exact wire form with nothing after it.
  */
 static int
 bearer_token(struct str a, struct str *tok)
 {
 	static const struct str scheme = STR_LIT("Bearer");
+	size_t i;
 
 	if (a.len > TOKEN_MAX || a.len <= scheme.len + 1 ||
 	    !str_case_has_prefix(a, scheme) || a.ptr[scheme.len] != ' ')
 		return -1;
-	*tok = str_make(a.ptr + scheme.len + 1, a.len - scheme.len - 1);
+	for (i = scheme.len; i < a.len && a.ptr[i] == ' '; i++)
+		;
+	*tok = str_make(a.ptr + i, a.len - i);
 	return secret_syntax_ok(*tok) ? 0 : -1;
 }
 
@@ -409,8 +398,7 @@ token_authenticate(struct store_txn *txn, struct str authorization,
 		    err, SCIM_E_UNAUTHORIZED, "%s", invalid_detail);
 		goto out;
 	}
-	if ((rc = sha256(tok.ptr, tok.len, hash, err)) != 0)
-		goto out;
+	secure_sha256(tok.ptr, tok.len, hash);
 	rc = token_lookup(txn, hash, &info);
 	if (rc == 1)
 		rc = scim_err_set(

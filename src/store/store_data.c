@@ -22,11 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "store/store.h"
 #include "store/store_int.h"
 #include "util/log.h"
+#include "util/secure.h"
 #include "util/xmalloc.h"
 
 /*
@@ -37,7 +36,7 @@
  * re-check of the full value is needed.
  */
 #define UNIQ_HASHED 0xff
-#define SHA256_LEN 32
+#define SHA256_LEN SECURE_SHA256_LEN
 
 _Static_assert(
     STORE_TENANT_MAX + STORE_TYPE_MAX + STORE_ATTR_MAX + 3 + 1 + SHA256_LEN <=
@@ -123,12 +122,7 @@ uniq_key(struct key *k, struct str tenant, struct str type, struct str attr,
 		goto out;
 	}
 	k->buf[k->len++] = (char)UNIQ_HASHED;
-	if (EVP_Digest(value.ptr, value.len, (unsigned char *)k->buf + k->len,
-		NULL, EVP_sha256(), NULL) != 1) {
-		log_error("SHA-256 failed");
-		rc = scim_err_set(err, SCIM_E_INTERNAL, "internal error");
-		goto out;
-	}
+	secure_sha256(value.ptr, value.len, (unsigned char *)k->buf + k->len);
 	k->len += SHA256_LEN;
 	rc = 0;
 out:

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "util/secure.h"
@@ -25,6 +26,15 @@ secure_random(void *out, size_t n)
 {
 	if (RAND_bytes(out, (int)n) != 1) {
 		fprintf(stderr, "scimcred: RAND_bytes failed\n");
+		abort();
+	}
+}
+
+void
+secure_sha256(const void *p, size_t n, unsigned char out[SECURE_SHA256_LEN])
+{
+	if (EVP_Digest(p, n, out, NULL, EVP_sha256(), NULL) != 1) {
+		fprintf(stderr, "scimcred: SHA-256 failed\n");
 		abort();
 	}
 }
