@@ -1,0 +1,369 @@
+/*
+ * The per-request adapter between evhttp and the SCIM layer (see
+ * dispatch.h). Everything it decides is decided by request.c, route.c
+ * and http_error.c; this file only moves bytes between them and evhttp.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "auth/token.h"
+#include "http/dispatch.h"
+#include "http/http_error.h"
+#include "http/request.h"
+#include "http/route.h"
+#include "util/log.h"
+
+/* Per request: what the access log and the reply need. */
+struct reqctx {
+	const struct dispatch_env *env;
+	struct evhttp_request *req;
+	struct arena *arena;
+	dispatch_before_send before_send;
+	void *arg;
+	int closing;
+	struct timespec start;
+	const char *method;
+	const char *id;
+	struct str path;
+	struct str query;
+	char tenant[TENANT_NAME_MAX + 1];
+};
+
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void
+free_body(const void *data, size_t len, void *arg)
+{
+	free(arg);
+}
+
+static void
+access_log(struct reqctx *x, int status, size_t bytes)
+{
+	char path[512], peer[64] = "";
+	struct evhttp_connection *evcon;
+	struct log_access a;
+	char *addr = NULL;
+	ev_uint16_t port = 0;
+
+	if (log_level_current < LOG_LEVEL_INFO)
+		return;
+	evcon = evhttp_request_get_connection(x->req);
+	if (evcon != NULL)
+		evhttp_connection_get_peer(evcon, &addr, &port);
+	if (addr != NULL)
+		log_escape(peer, sizeof(peer), addr, strlen(addr));
+	request_log_path(x->path, x->query, path, sizeof(path));
+	memset(&a, 0, sizeof(a));
+	a.request_id = x->id;
+	a.method = x->method;
+	a.path = path;
+	a.tenant = x->tenant[0] != '\0' ? x->tenant : NULL;
+	a.status = status;
+	a.bytes = bytes;
+	a.duration_ms = ms_since(&x->start);
+	a.peer = peer;
+	log_access(&a);
+}
+
+/* Sends the one reply of a request; takes the body's storage. */
+static void
+send_reply(struct reqctx *x, int status, struct buf *body)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(x->req);
+	struct evbuffer *eb = evbuffer_new();
+	size_t len = body->len;
+	char n[32];
+
+	if (eb == NULL) {
+		log_error("out of memory for a reply");
+		abort();
+	}
+	evhttp_add_header(out, "X-Request-Id", x->id);
+	evhttp_add_header(out, "Cache-Control", "no-store");
+	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	if (len > 0 && evhttp_find_header(out, "Content-Type") == NULL)
+		evhttp_add_header(out, "Content-Type", SCIM_MEDIA_TYPE);
+	if (x->closing && evhttp_find_header(out, "Connection") == NULL)
+		evhttp_add_header(out, "Connection", "close");
+	if (evhttp_request_get_command(x->req) == EVHTTP_REQ_HEAD) {
+		/* evhttp 2.1 would send a HEAD reply's body and omit its
+		 * length: send the length a GET would get, and no body
+		 * (RFC 9110 §9.3.2). */
+		snprintf(n, sizeof(n), "%zu", len);
+		if (status != 204 && status != 304)
+			evhttp_add_header(out, "Content-Length", n);
+	} else if (len > 0) {
+		if (evbuffer_add_reference(
+			eb, body->data, len, free_body, body->data) != 0) {
+			log_error("out of memory for a reply");
+			abort();
+		}
+		memset(body, 0, sizeof(*body));
+	}
+	/* Log first: evhttp frees req at once if the client is gone. */
+	access_log(x, status, len);
+	if (x->before_send != NULL)
+		x->before_send(x->req, x->arg);
+	evhttp_send_reply(x->req, status, http_error_reason(status), eb);
+	evbuffer_free(eb);
+}
+
+static void
+send_error(struct reqctx *x, int code, const char *detail, const char *allow,
+    int close_conn)
+{
+	struct buf body;
+	int status;
+
+	buf_init(&body);
+	status = http_error_prepare(code, detail, allow, close_conn,
+	    evhttp_request_get_output_headers(x->req), &body);
+	if (status >= 500)
+		log_error("request %s: %s: %s", x->id, scim_strerror(code),
+		    detail != NULL ? detail : "");
+	send_reply(x, status, &body);
+	buf_free(&body);
+}
+
+/* -------------------------------------------------------------- dispatch */
+
+static enum route_method
+method_of(struct evhttp_request *req, const char **name)
+{
+	switch (evhttp_request_get_command(req)) {
+	case EVHTTP_REQ_GET:
+		*name = "GET";
+		return ROUTE_GET;
+	case EVHTTP_REQ_HEAD:
+		*name = "HEAD";
+		return ROUTE_HEAD;
+	case EVHTTP_REQ_POST:
+		*name = "POST";
+		return ROUTE_POST;
+	case EVHTTP_REQ_PUT:
+		*name = "PUT";
+		return ROUTE_PUT;
+	case EVHTTP_REQ_PATCH:
+		*name = "PATCH";
+		return ROUTE_PATCH;
+	case EVHTTP_REQ_DELETE:
+		*name = "DELETE";
+		return ROUTE_DELETE;
+	case EVHTTP_REQ_OPTIONS:
+		*name = "OPTIONS";
+		return ROUTE_OPTIONS;
+	default:
+		*name = "OTHER";
+		return ROUTE_OTHER;
+	}
+}
+
+/* Copies the input headers into an arena array and checks them. */
+static int
+read_headers(struct reqctx *x, int body_allowed, struct request_headers *h,
+    struct scim_err *err)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(x->req);
+	struct request_header *arr;
+	struct evkeyval *kv;
+	size_t n = 0;
+
+	/* keyvalq_struct.h gives the TAILQ layout but not its macros. */
+	for (kv = in->tqh_first; kv != NULL; kv = kv->next.tqe_next)
+		n++;
+	arr = arena_allocarray(x->arena, n ? n : 1, sizeof(*arr));
+	n = 0;
+	for (kv = in->tqh_first; kv != NULL; kv = kv->next.tqe_next) {
+		arr[n].name = str_from(kv->key);
+		arr[n].value = str_from(kv->value);
+		n++;
+	}
+	return request_check_headers(arr, n, body_allowed, h, err);
+}
+
+/* Authorises the caller for the route: one short read transaction. */
+static int
+authorize(struct reqctx *x, const struct request_path *p, const struct route *r,
+    struct str authorization, struct principal *who, struct scim_err *err)
+{
+	struct store_txn *txn = NULL;
+	int rc;
+
+	rc = store_read_begin(x->env->store, &txn, err);
+	if (rc != 0)
+		return rc;
+	rc = token_authorize(
+	    txn, p->tenant, authorization, r->need.perm, who, err);
+	store_read_end(txn);
+	return rc;
+}
+
+/* Reads and bounds the body of a request whose route takes one. */
+static int
+read_body(struct reqctx *x, const struct request_headers *h, int takes_body,
+    struct str *body, struct scim_err *err)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
+	size_t len = evbuffer_get_length(in);
+
+	*body = STR_NULL;
+	if (len > SCIM_MAX_BODY)
+		return scim_err_set(err, SCIM_E_TOO_LARGE,
+		    "the request body is larger than %d bytes", SCIM_MAX_BODY);
+	if (!takes_body)
+		return 0;
+	if (len > 0 || h->content_type.ptr != NULL) {
+		if (request_check_content_type(h->content_type, err) != 0)
+			return SCIM_E_MEDIA_TYPE;
+	}
+	if (len > 0)
+		*body = str_make((const char *)evbuffer_pullup(in, -1), len);
+	return 0;
+}
+
+/* Runs the handler and sends what it returned. */
+static void
+run_handler(struct reqctx *x, const struct route *r, struct scim_request *sreq)
+{
+	struct scim_response resp;
+	struct evkeyvalq *out = evhttp_request_get_output_headers(x->req);
+	struct scim_err err;
+	int rc;
+
+	memset(&resp, 0, sizeof(resp));
+	buf_init(&resp.body);
+	scim_err_clear(&err);
+	rc = r->handler(x->env->scim, sreq, &resp, &err);
+	if (rc == 0 && (resp.status < 200 || resp.status > 399)) {
+		rc = scim_err_set(&err, SCIM_E_INTERNAL,
+		    "handler returned status %d", resp.status);
+	}
+	if (rc != 0) {
+		send_error(x, rc, err.detail, NULL, 0);
+		goto out;
+	}
+	if (resp.etag[0] != '\0')
+		evhttp_add_header(out, "ETag", resp.etag);
+	if (resp.location != NULL)
+		evhttp_add_header(out, "Location", resp.location);
+	if (resp.status == 204 || resp.status == 304)
+		buf_reset(&resp.body);
+	send_reply(x, resp.status, &resp.body);
+out:
+	buf_free(&resp.body);
+}
+
+/* Answers OPTIONS: the methods the path allows, no body. */
+static int
+send_options(struct reqctx *x, const struct request_path *p)
+{
+	char allow[ROUTE_ALLOW_MAX];
+	struct buf none;
+
+	if (route_allow(p->segs, p->nsegs, allow) != 0)
+		return SCIM_E_NOT_FOUND;
+	evhttp_add_header(
+	    evhttp_request_get_output_headers(x->req), "Allow", allow);
+	buf_init(&none);
+	send_reply(x, 204, &none);
+	return 0;
+}
+
+static void
+dispatch(struct reqctx *x)
+{
+	struct request_headers h;
+	struct request_path p;
+	struct route_match m;
+	struct scim_request sreq;
+	struct principal who;
+	struct scim_err err;
+	char allow[ROUTE_ALLOW_MAX] = "";
+	enum route_method meth = method_of(x->req, &x->method);
+	int rc, takes_body, close_conn = 0;
+
+	scim_err_clear(&err);
+	memset(&sreq, 0, sizeof(sreq));
+	takes_body =
+	    meth == ROUTE_POST || meth == ROUTE_PUT || meth == ROUTE_PATCH;
+	rc = request_split_target(str_from(evhttp_request_get_uri(x->req)),
+	    &x->path, &x->query, &err);
+	/* Framing before anything else: a request we can't delimit gets a
+	 * 400 and the connection is closed. */
+	if (read_headers(x, takes_body, &h, &err) != 0) {
+		rc = err.code;
+		close_conn = 1;
+		goto out;
+	}
+	if (rc == 0)
+		rc = request_parse_path(x->arena, x->path, &p, &err);
+	if (rc != 0)
+		goto out;
+	snprintf(x->tenant, sizeof(x->tenant), "%.*s", STR_FMT(p.tenant));
+	if (meth == ROUTE_OPTIONS) {
+		rc = send_options(x, &p);
+		goto out;
+	}
+	rc = route_match(meth, p.segs, p.nsegs, &m, allow, &err);
+	if (rc == 0)
+		rc = authorize(x, &p, m.route, h.authorization, &who, &err);
+	if (rc == 0)
+		rc = read_body(x, &h, takes_body, &sreq.body, &err);
+	if (rc == 0)
+		rc = request_parse_query(x->arena, x->query,
+		    (struct scim_param **)&sreq.params, &sreq.nparams, &err);
+	if (rc != 0)
+		goto out;
+	sreq.arena = x->arena;
+	sreq.method = m.route->method;
+	sreq.tenant = p.tenant;
+	sreq.rtype = str_from(m.route->rtype);
+	sreq.id = m.id;
+	sreq.content_type = h.content_type;
+	sreq.if_match = h.if_match;
+	sreq.if_none_match = h.if_none_match;
+	sreq.base_url = str_from(x->env->base_url);
+	sreq.who = &who;
+	sreq.request_id = x->id;
+	run_handler(x, m.route, &sreq);
+out:
+	if (rc != 0)
+		send_error(
+		    x, rc, err.detail, allow[0] ? allow : NULL, close_conn);
+}
+
+void
+dispatch_request(const struct dispatch_env *env, struct evhttp_request *req,
+    const char *request_id, int closing, dispatch_before_send before_send,
+    void *arg)
+{
+	struct reqctx x;
+
+	memset(&x, 0, sizeof(x));
+	clock_gettime(CLOCK_MONOTONIC, &x.start);
+	x.env = env;
+	x.req = req;
+	x.id = request_id;
+	x.closing = closing;
+	x.before_send = before_send;
+	x.arg = arg;
+	x.method = "OTHER";
+	x.arena = arena_new();
+	dispatch(&x);
+	arena_free(x.arena);
+}

@@ -1,0 +1,244 @@
+/*
+ * The route table and matching. Paths are RFC 7644 §3.2 endpoints under
+ * a per-tenant base /scim/{tenant}/v2; discovery endpoints (§4) need
+ * scim:read:schema like every other route needs its own permission.
+ */
+#include <string.h>
+
+#include "http/request.h"
+#include "http/route.h"
+#include "scim/ops.h"
+
+#define RESOURCE(m, pat, fn, rt, p) \
+	{ \
+		.method = (m), .pattern = (pat), .handler = (fn), \
+		.rtype = (rt), .need = ROUTE_NEEDS(p), .id_max = SCIM_MAX_ID, \
+	}
+/* Schema ids are URNs, longer than resource ids. */
+#define DISCOVERY(pat, fn, rt) \
+	{ \
+		.method = SCIM_GET, .pattern = (pat), .handler = (fn), \
+		.rtype = (rt), .need = ROUTE_NEEDS(PERM_SCHEMA_READ), \
+		.id_max = REQUEST_MAX_SEGMENT, \
+	}
+
+static const struct route routes[] = {
+    RESOURCE(SCIM_GET, "Credential", op_list, "Credential", PERM_CRED_READ),
+    RESOURCE(
+	SCIM_POST, "Credential", op_create, "Credential", PERM_CRED_CREATE),
+    RESOURCE(SCIM_POST, "Credential/.search", op_search, "Credential",
+	PERM_CRED_READ),
+    RESOURCE(SCIM_GET, "Credential/{id}", op_get, "Credential", PERM_CRED_READ),
+    RESOURCE(SCIM_PUT, "Credential/{id}", op_replace, "Credential",
+	PERM_CRED_UPDATE),
+    RESOURCE(SCIM_DELETE, "Credential/{id}", op_delete, "Credential",
+	PERM_CRED_DELETE),
+    DISCOVERY("ServiceProviderConfig", discovery_spc, "ServiceProviderConfig"),
+    DISCOVERY("ResourceTypes", discovery_rtypes, "ResourceTypes"),
+    DISCOVERY("ResourceTypes/{id}", discovery_rtype, "ResourceTypes"),
+    DISCOVERY("Schemas", discovery_schemas, "Schemas"),
+    DISCOVERY("Schemas/{id}", discovery_schema, "Schemas"),
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+const struct route *
+route_table(size_t *n)
+{
+	*n = NROUTES;
+	return routes;
+}
+
+const char *
+route_method_name(enum scim_method m)
+{
+	switch (m) {
+	case SCIM_GET:
+		return "GET";
+	case SCIM_POST:
+		return "POST";
+	case SCIM_PUT:
+		return "PUT";
+	case SCIM_PATCH:
+		return "PATCH";
+	case SCIM_DELETE:
+		return "DELETE";
+	}
+	return "?";
+}
+
+/*
+ * How well a pattern matches the segments: -1 no match, otherwise the
+ * number of literal segments (more literals = more specific). *id gets
+ * the {id} segment.
+ */
+static int
+pattern_score(
+    const char *pat, const struct str *segs, size_t nsegs, struct str *id)
+{
+	size_t i = 0;
+	int score = 0;
+
+	*id = STR_NULL;
+	while (*pat != '\0') {
+		const char *slash = strchr(pat, '/');
+		size_t len =
+		    slash != NULL ? (size_t)(slash - pat) : strlen(pat);
+		struct str lit = str_make(pat, len);
+		if (i >= nsegs)
+			return -1;
+		if (str_eq_cstr(lit, "{id}")) {
+			*id = segs[i];
+		} else if (str_eq(lit, segs[i])) {
+			score++;
+		} else {
+			return -1;
+		}
+		i++;
+		pat += len + (slash != NULL ? 1 : 0);
+	}
+	return i == nsegs ? score : -1;
+}
+
+/* The best-matching pattern for the segments, or NULL. */
+static const char *
+best_pattern(const struct str *segs, size_t nsegs)
+{
+	const char *best = NULL;
+	int best_score = -1, s;
+	struct str id;
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++) {
+		s = pattern_score(routes[i].pattern, segs, nsegs, &id);
+		if (s > best_score) {
+			best_score = s;
+			best = routes[i].pattern;
+		}
+	}
+	return best;
+}
+
+static void
+allow_for(const char *pattern, char allow[ROUTE_ALLOW_MAX])
+{
+	static const enum scim_method order[] = {
+	    SCIM_GET, SCIM_POST, SCIM_PUT, SCIM_PATCH, SCIM_DELETE};
+	size_t i, j, o = 0;
+
+	allow[0] = '\0';
+	for (j = 0; j < sizeof(order) / sizeof(order[0]); j++) {
+		for (i = 0; i < NROUTES; i++) {
+			if (routes[i].method != order[j] ||
+			    strcmp(routes[i].pattern, pattern) != 0)
+				continue;
+			o += (size_t)snprintf(allow + o, ROUTE_ALLOW_MAX - o,
+			    "%s%s", o > 0 ? ", " : "",
+			    route_method_name(order[j]));
+			if (order[j] == SCIM_GET)
+				o += (size_t)snprintf(
+				    allow + o, ROUTE_ALLOW_MAX - o, ", HEAD");
+		}
+	}
+	snprintf(
+	    allow + o, ROUTE_ALLOW_MAX - o, "%sOPTIONS", o > 0 ? ", " : "");
+}
+
+int
+route_allow(const struct str *segs, size_t nsegs, char allow[ROUTE_ALLOW_MAX])
+{
+	const char *pat = best_pattern(segs, nsegs);
+
+	if (pat == NULL)
+		return SCIM_E_NOT_FOUND;
+	allow_for(pat, allow);
+	return 0;
+}
+
+static int
+to_scim_method(enum route_method m, enum scim_method *out)
+{
+	switch (m) {
+	case ROUTE_GET:
+	case ROUTE_HEAD:
+		*out = SCIM_GET;
+		return 0;
+	case ROUTE_POST:
+		*out = SCIM_POST;
+		return 0;
+	case ROUTE_PUT:
+		*out = SCIM_PUT;
+		return 0;
+	case ROUTE_PATCH:
+		*out = SCIM_PATCH;
+		return 0;
+	case ROUTE_DELETE:
+		*out = SCIM_DELETE;
+		return 0;
+	case ROUTE_OPTIONS:
+	case ROUTE_OTHER:
+		break;
+	}
+	return -1;
+}
+
+int
+route_match(enum route_method method, const struct str *segs, size_t nsegs,
+    struct route_match *m, char allow[ROUTE_ALLOW_MAX], struct scim_err *err)
+{
+	const char *pat = best_pattern(segs, nsegs);
+	enum scim_method sm;
+	size_t i;
+
+	m->route = NULL;
+	m->id = STR_NULL;
+	if (allow != NULL)
+		allow[0] = '\0';
+	if (pat == NULL)
+		return scim_err_set(err, SCIM_E_NOT_FOUND, "no such endpoint");
+	if (to_scim_method(method, &sm) == 0) {
+		for (i = 0; i < NROUTES; i++) {
+			if (routes[i].method != sm ||
+			    strcmp(routes[i].pattern, pat) != 0)
+				continue;
+			pattern_score(pat, segs, nsegs, &m->id);
+			if (m->id.len > routes[i].id_max) {
+				m->id = STR_NULL;
+				return scim_err_set(err, SCIM_E_NOT_FOUND,
+				    "no resource with this id");
+			}
+			m->route = &routes[i];
+			return 0;
+		}
+	}
+	if (allow != NULL)
+		allow_for(pat, allow);
+	return scim_err_set(
+	    err, SCIM_E_METHOD, "method not allowed on this endpoint");
+}
+
+int
+route_check(void)
+{
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++) {
+		const struct route *r = &routes[i];
+		if (r->pattern == NULL || r->pattern[0] == '\0' ||
+		    r->handler == NULL || r->rtype == NULL || !r->need.set ||
+		    (unsigned)r->need.perm >= PERM_COUNT || r->id_max == 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+route_print(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++)
+		fprintf(fp, "%-6s /scim/{tenant}/v2/%-24s %s\n",
+		    route_method_name(routes[i].method), routes[i].pattern,
+		    perm_name(routes[i].need.perm));
+}
