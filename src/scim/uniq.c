@@ -20,27 +20,34 @@ fold(struct arena *a, struct str s)
 	return str_make(p, s.len);
 }
 
-static void
-add_key(struct arena *a, struct uniq_set *set, const char *urn,
-    const struct schema_attr *at, const struct json_value *v)
+/* The key for value v of attribute at (in extension urn, or NULL); 0 if
+ * v can't be a key: booleans and empty strings never are. */
+static int
+make_key(struct arena *a, const char *urn, const struct schema_attr *at,
+    const struct json_value *v, struct uniq_key *k)
 {
-	struct uniq_key *k;
 	struct str value = STR_NULL;
 
-	/* booleans and empty strings are never unique keys */
 	if (v != NULL && v->type == JSON_STRING)
 		value = v->u.string;
 	else if (v != NULL && v->type == JSON_INT)
 		value = str_from(arena_printf(a, "%" PRId64, v->u.integer));
-	if (value.len > 0 && set->n < UNIQ_MAX) {
-		k = &set->keys[set->n++];
-		k->label = at->name;
-		k->attr = fold(a,
-		    str_from(urn != NULL
-			    ? arena_printf(a, "%s:%s", urn, at->name)
-			    : at->name));
-		k->value = at->case_exact ? value : fold(a, value);
-	}
+	if (value.len == 0)
+		return 0;
+	k->label = at->name;
+	k->attr = fold(a,
+	    str_from(urn != NULL ? arena_printf(a, "%s:%s", urn, at->name)
+				 : at->name));
+	k->value = at->case_exact ? value : fold(a, value);
+	return 1;
+}
+
+static void
+add_key(struct arena *a, struct uniq_set *set, const char *urn,
+    const struct schema_attr *at, const struct json_value *v)
+{
+	if (set->n < UNIQ_MAX && make_key(a, urn, at, v, &set->keys[set->n]))
+		set->n++;
 }
 
 static int
@@ -135,4 +142,36 @@ uniq_update(struct store_txn *txn, struct str tenant,
 			    k->label, rt->name);
 	}
 	return rc;
+}
+
+int
+uniq_lookup(struct arena *a, struct store_txn *txn, struct str tenant,
+    const struct schema_rtype *rt, const struct filter_node *cmp,
+    struct str *id)
+{
+	const struct schema_attr *at, *sub;
+	const struct schema *owner;
+	struct uniq_key k;
+
+	if (cmp->op != FILTER_EQ || cmp->path.sub.len > 0 || !cmp->bound)
+		return 0;
+	at = schema_resolve(rt, &cmp->path, &owner, &sub);
+	if (at == NULL || sub != NULL)
+		return 0;
+	if (owner == NULL && str_caseeq_cstr(str_from(at->name), "id")) {
+		/* ids are caseExact: the record key is the candidate */
+		*id = cmp->value->type == JSON_STRING ? cmp->value->u.string
+						      : STR_NULL;
+		return 1;
+	}
+	if (owner == NULL ? !str_caseeq_cstr(str_from(at->name), "externalId")
+			  : !is_unique(at))
+		return 0;
+	if (!make_key(a, owner != NULL && owner != rt->core ? owner->id : NULL,
+		at, cmp->value, &k))
+		return 0;
+	if (store_uniq_get(
+		txn, tenant, str_from(rt->name), k.attr, k.value, id) != 0)
+		*id = STR_NULL;
+	return 1;
 }

@@ -10,6 +10,7 @@
 #ifndef SCIM_UNIQ_H
 #define SCIM_UNIQ_H
 
+#include "filter/filter.h"
 #include "json/json.h"
 #include "scim/schema.h"
 #include "store/store.h"
@@ -41,5 +42,17 @@ void uniq_collect(struct arena *a, const struct schema_rtype *rt,
 int uniq_update(struct store_txn *txn, struct str tenant,
     const struct schema_rtype *rt, struct str id, const struct uniq_set *old,
     const struct uniq_set *next, struct scim_err *err);
+
+/*
+ * Index use for a filter term (STYLE.md §6: an index only narrows the
+ * candidates). If cmp is `attr eq value` on an attribute with a
+ * uniqueness key, or on `id`, at most one resource can match: returns 1
+ * and sets *id to its id, or to STR_NULL when none holds the value.
+ * Returns 0 when the term can't be answered this way. *id is borrowed
+ * from the transaction or from cmp.
+ */
+int uniq_lookup(struct arena *a, struct store_txn *txn, struct str tenant,
+    const struct schema_rtype *rt, const struct filter_node *cmp,
+    struct str *id);
 
 #endif

@@ -351,6 +351,28 @@ Test(filter, id_eq)
 	cr_expect_str_eq(matching(f), "x");
 }
 
+/* An eq term on a unique attribute narrows the candidates to one record
+ * through the uniqueness keys; the answers must stay those of a scan. */
+Test(filter, unique_key_lookups_answer_like_a_scan)
+{
+	mixed();
+	cr_expect_str_eq(matching("externalId eq \"b\""), "b");
+	cr_expect_str_eq(matching("externalId eq \"B\""), ""); /* caseExact */
+	cr_expect_str_eq(matching("externalId eq \"zz\""), "");
+	cr_expect_str_eq(
+	    matching("externalId eq \"b\" and type eq \"CT_OTP\""), "b");
+	cr_expect_str_eq(
+	    matching("type eq \"CT_PKI\" and externalId eq \"b\""), "");
+	/* under or / not the term bounds nothing */
+	cr_expect_str_eq(
+	    matching("externalId eq \"b\" or type eq \"CT_PKI\""), "b,d");
+	cr_expect_str_eq(matching("not (externalId eq \"b\")"), "a,c,d");
+	cr_expect_str_eq(matching("(externalId eq \"a\" or externalId eq "
+				  "\"c\") and status.status eq \"ACTIVE\""),
+	    "a,c");
+	cr_expect_str_eq(matching("id eq \"no-such-id\""), "");
+}
+
 Test(filter, computed_active_can_be_filtered)
 {
 	mixed();
