@@ -23,6 +23,10 @@ struct resource_ctx {
 	struct arena *arena;
 	const struct schema_rtype *rt;
 	int64_t now_ms; /* one clock reading per request */
+	/* Inside a write transaction (in_txn, on_delete): the transaction
+	 * and the tenant. NULL/empty for hooks that run outside one. */
+	struct store_txn *txn;
+	struct str tenant;
 };
 
 /* The inputs of a PUT. */
@@ -50,6 +54,19 @@ struct resource_hooks {
 	 */
 	int (*prepare_replace)(const struct resource_ctx *c,
 	    const struct resource_put *put, struct json_value **out,
+	    struct scim_err *err);
+	/*
+	 * Create, replace and patch: runs inside the write transaction,
+	 * after the type's rules and before the record is written, with
+	 * c->txn and c->tenant set; cur is NULL on create. For rules that
+	 * read other records (a credential's owner must be a user of the
+	 * tenant; its attributes follow its CredentialType) and for
+	 * keeping other records in step (group memberships). May change
+	 * next. store_write may rerun the transaction, so it must only
+	 * write through c->txn. May be NULL.
+	 */
+	int (*in_txn)(const struct resource_ctx *c,
+	    const struct json_value *cur, struct json_value *next,
 	    struct scim_err *err);
 	/* DELETE: runs inside the write transaction, before the record
 	 * is removed, for cascades. May be NULL. */
