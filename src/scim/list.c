@@ -630,7 +630,8 @@ list_run(struct scim *s, const struct scim_request *req,
 	struct store_txn *txn = NULL;
 	int rc;
 
-	r.ctx = (struct resource_ctx){req->arena, t->rt, date_now_ms()};
+	r.ctx = (struct resource_ctx){
+	    .arena = req->arena, .rt = t->rt, .now_ms = date_now_ms()};
 	rc = plan(s, q, &r, err);
 	if (rc == 0)
 		rc = store_read_begin(scim_store(s), &txn, err);

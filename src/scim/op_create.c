@@ -1,10 +1,12 @@
 /*
  * POST /{type} (RFC 7644 §3.3). Everything that does not depend on
  * stored state (parsing, schema validation, the type's rules, the new
- * id and meta, the encoded bytes) happens before the write transaction;
- * inside it only the record and its uniqueness keys are written, and it
- * commits once. store_write may run the callback again after growing the
- * map, so the callback only writes to the transaction.
+ * id and meta) happens before the write transaction; inside it the
+ * type's in_txn hook checks references to other records, then the record
+ * and its uniqueness keys are written, and it commits once. store_write
+ * may run the callback again after growing the map, so the callback
+ * starts from a fresh copy of the prepared resource and only writes to
+ * the transaction.
  */
 #include "config.h"
 
@@ -17,23 +19,38 @@
 
 struct create {
 	const struct scim_request *req;
-	const struct schema_rtype *rt;
+	const struct resource_type *t;
+	const struct resource_ctx *ctx;
+	const struct json_value *res; /* prepared, id and meta set */
 	struct str id;
-	struct str bytes;
-	struct uniq_set keys;
+	struct json_value *out; /* the stored form written */
 };
 
 static int
 create_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 {
 	struct create *c = arg;
+	struct arena *a = c->ctx->arena;
+	struct json_value *next = json_clone(a, c->res);
+	struct uniq_set keys;
+	struct str bytes;
 	int rc;
 
-	rc = store_rec_add(
-	    txn, c->req->tenant, str_from(c->rt->name), c->id, c->bytes, err);
+	rc =
+	    resource_in_txn(c->t, c->ctx, txn, c->req->tenant, NULL, next, err);
+	if (rc != 0)
+		goto out;
+	uniq_collect(a, c->t->rt, next, &keys);
+	rc = record_encode(a, next, &bytes, err);
+	if (rc == 0)
+		rc = store_rec_add(txn, c->req->tenant,
+		    str_from(c->t->rt->name), c->id, bytes, err);
 	if (rc == 0)
 		rc = uniq_update(
-		    txn, c->req->tenant, c->rt, c->id, NULL, &c->keys, err);
+		    txn, c->req->tenant, c->t->rt, c->id, NULL, &keys, err);
+	if (rc == 0)
+		c->out = next;
+out:
 	return rc;
 }
 
@@ -81,18 +98,18 @@ op_create(struct scim *s, const struct scim_request *req,
 		rc = record_parse_body(req, &res, err);
 	if (rc != 0)
 		goto out;
-	ctx = (struct resource_ctx){req->arena, t.rt, date_now_ms()};
+	ctx = (struct resource_ctx){
+	    .arena = req->arena, .rt = t.rt, .now_ms = date_now_ms()};
 	rc = prepare(s, &ctx, &t, &res, err);
 	if (rc != 0)
 		goto out;
-	c.rt = t.rt;
+	c.t = &t;
+	c.ctx = &ctx;
+	c.res = res;
 	c.id = json_object_get_cstr(res, "id")->u.string;
-	uniq_collect(req->arena, t.rt, res, &c.keys);
-	rc = record_encode(req->arena, res, &c.bytes, err);
+	rc = store_write(scim_store(s), create_txn, &c, err);
 	if (rc == 0)
-		rc = store_write(scim_store(s), create_txn, &c, err);
-	if (rc == 0)
-		record_reply(&ctx, &t, req, res, proj, 201, 1, resp);
+		record_reply(&ctx, &t, req, c.out, proj, 201, 1, resp);
 out:
 	return rc;
 }

@@ -22,6 +22,8 @@ static int
 delete_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 {
 	struct del *d = arg;
+	struct resource_ctx in =
+	    resource_ctx_in_txn(d->ctx, txn, d->req->tenant);
 	struct json_value *cur;
 	struct uniq_set keys;
 	int rc;
@@ -31,7 +33,7 @@ delete_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 	if (rc == 0)
 		rc = etag_if_match(d->req->if_match, record_etag(cur), err);
 	if (rc == 0 && d->t->hooks->on_delete != NULL)
-		rc = d->t->hooks->on_delete(d->ctx, txn, cur, err);
+		rc = d->t->hooks->on_delete(&in, txn, cur, err);
 	if (rc != 0)
 		goto out;
 	uniq_collect(d->ctx->arena, d->t->rt, cur, &keys);
@@ -56,7 +58,8 @@ op_delete(struct scim *s, const struct scim_request *req,
 	rc = resource_find(scim_registry(s), req->rtype, &t, err);
 	if (rc != 0)
 		goto out;
-	ctx = (struct resource_ctx){req->arena, t.rt, date_now_ms()};
+	ctx = (struct resource_ctx){
+	    .arena = req->arena, .rt = t.rt, .now_ms = date_now_ms()};
 	d.t = &t;
 	d.ctx = &ctx;
 	rc = store_write(scim_store(s), delete_txn, &d, err);

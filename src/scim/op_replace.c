@@ -4,8 +4,8 @@
  * out). The body is parsed before the write transaction; validation
  * runs inside it, against the state the transaction sees, because
  * immutability and the status machine depend on that state. Inside:
- * re-read, If-Match (RFC 7644 §3.14), validate, merge, move uniqueness
- * keys, write, commit once. The callback works on a fresh copy of the
+ * re-read, If-Match (RFC 7644 §3.14), validate, merge, the type's in_txn
+ * hook, move uniqueness keys, write, commit once. The callback works on a fresh copy of the
  * body each time, as store_write may run it again.
  */
 #include "config.h"
@@ -67,6 +67,9 @@ replace_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 		rc = etag_if_match(r->req->if_match, record_etag(cur), err);
 	if (rc == 0)
 		rc = next_state(r, cur, &next, err);
+	if (rc == 0)
+		rc = resource_in_txn(
+		    r->t, r->ctx, txn, r->req->tenant, cur, next, err);
 	if (rc != 0)
 		goto out;
 	uniq_collect(a, r->t->rt, cur, &old_keys);
@@ -104,7 +107,8 @@ op_replace(struct scim *s, const struct scim_request *req,
 		rc = record_parse_body(req, &body, err);
 	if (rc != 0)
 		goto out;
-	ctx = (struct resource_ctx){req->arena, t.rt, date_now_ms()};
+	ctx = (struct resource_ctx){
+	    .arena = req->arena, .rt = t.rt, .now_ms = date_now_ms()};
 	r.t = &t;
 	r.ctx = &ctx;
 	r.body = body;

@@ -115,3 +115,27 @@ resource_replace_default(const struct resource_ctx *c,
 	*out = next;
 	return 0;
 }
+
+struct resource_ctx
+resource_ctx_in_txn(
+    const struct resource_ctx *c, struct store_txn *txn, struct str tenant)
+{
+	struct resource_ctx in = *c;
+
+	in.txn = txn;
+	in.tenant = tenant;
+	return in;
+}
+
+int
+resource_in_txn(const struct resource_type *t, const struct resource_ctx *c,
+    struct store_txn *txn, struct str tenant, const struct json_value *cur,
+    struct json_value *next, struct scim_err *err)
+{
+	struct resource_ctx in;
+
+	if (t->hooks->in_txn == NULL)
+		return 0;
+	in = resource_ctx_in_txn(c, txn, tenant);
+	return t->hooks->in_txn(&in, cur, next, err);
+}

@@ -103,6 +103,15 @@ int resource_replace_default(const struct resource_ctx *c,
     const struct resource_put *put, struct json_value **out,
     struct scim_err *err);
 
+/* c with the write transaction and tenant set, for in_txn and on_delete. */
+struct resource_ctx resource_ctx_in_txn(
+    const struct resource_ctx *c, struct store_txn *txn, struct str tenant);
+
+/* Runs t's in_txn hook, if it has one, on next. */
+int resource_in_txn(const struct resource_type *t, const struct resource_ctx *c,
+    struct store_txn *txn, struct str tenant, const struct json_value *cur,
+    struct json_value *next, struct scim_err *err);
+
 /* A top-level attribute of rt by name: common (id, externalId, meta)
  * or core schema; NULL if none. */
 const struct schema_attr *resource_attr(

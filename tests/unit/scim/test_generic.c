@@ -102,7 +102,7 @@ Test(generic, credential_is_not_served_without_its_schema)
 Test(default_hooks, replace_keeps_read_only_and_drops_the_rest,
     .init = ox_setup_real, .fini = ox_teardown)
 {
-	struct resource_ctx c = {ox_arena(), NULL, 0};
+	struct resource_ctx c = {.arena = ox_arena()};
 	struct resource_put put = {0};
 	struct json_value *out = NULL;
 	struct scim_err err = {0};
