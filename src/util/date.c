@@ -5,6 +5,10 @@
 
 #include "util/date.h"
 
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in Unix seconds. */
+#define DATE_MIN_S (-62135596800LL)
+#define DATE_MAX_S 253402300799LL
+
 static _Atomic int64_t fixed_now;
 
 static int
@@ -106,6 +110,10 @@ date_parse(struct str s, int64_t *ms_out)
 	}
 	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	t -= sign * (oh * 3600 + om * 60);
+	/* The offset may carry the instant out of years 1..9999; such a
+	 * date could not be written back in the form we accept. */
+	if (t < DATE_MIN_S || t > DATE_MAX_S)
+		return -1;
 	*ms_out = t * 1000 + ms;
 	return 0;
 }

@@ -83,3 +83,18 @@ Test(date, roundtrip)
 	cr_assert_eq(date_parse(str_from(out), &ms), 0);
 	cr_assert_str_eq(out, "2099-12-31T18:29:59.999Z");
 }
+
+/* An offset must not carry the UTC instant outside years 1..9999: it
+ * could not be written back in a form date_parse accepts. */
+Test(date, offset_keeps_the_instant_in_range)
+{
+	int64_t ms;
+
+	cr_expect_eq(
+	    date_parse(str_from("9999-12-31T23:00:00-02:00"), &ms), -1);
+	cr_expect_eq(
+	    date_parse(str_from("0001-01-01T00:00:00+02:00"), &ms), -1);
+	cr_expect_eq(date_parse(str_from("9999-12-31T23:59:59.999Z"), &ms), 0);
+	cr_expect_eq(date_parse(str_from("0001-01-01T00:00:00Z"), &ms), 0);
+	cr_expect_eq(date_parse(str_from("0001-01-01T02:00:00+02:00"), &ms), 0);
+}
