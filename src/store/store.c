@@ -63,7 +63,12 @@ static const char *const dbi_names[STORE_DBI_COUNT] = {
     [STORE_DBI_TENANTS] = "tenants",
     [STORE_DBI_TOKENS] = "tokens",
     [STORE_DBI_TOKEN_IDS] = "token_ids",
+    [STORE_DBI_EDGES] = "edges",
 };
+
+/* The first database that format 1 did not always have: it and later
+ * ones are created in an existing store instead of refusing it. */
+#define DBI_FIRST_ADDED STORE_DBI_EDGES
 
 /* The store whose transaction this thread holds, to turn a second begin
  * on the same store (a deadlock under growth) into an error. */
@@ -274,8 +279,8 @@ dbs_open(struct store *s, const char *dir, struct scim_err *err)
 		goto fail;
 	fresh = st.ms_entries == 0;
 	for (i = 0; i < STORE_DBI_COUNT; i++) {
-		mrc = mdb_dbi_open(
-		    txn, dbi_names[i], fresh ? MDB_CREATE : 0, &s->dbi[i]);
+		mrc = mdb_dbi_open(txn, dbi_names[i],
+		    fresh || i >= DBI_FIRST_ADDED ? MDB_CREATE : 0, &s->dbi[i]);
 		if (mrc == MDB_NOTFOUND) {
 			rc = scim_err_set(err, SCIM_E_STORAGE,
 			    "%s is not a complete scimcred database (no "

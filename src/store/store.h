@@ -128,6 +128,42 @@ int store_tenant_del(
 int store_tenant_each(
     struct store_txn *txn, int (*fn)(void *arg, struct str name), void *arg);
 
+/*
+ * --- edges: tenant/kind/from/to -> small value ---
+ *
+ * Directed links between resources of one tenant, kept apart from the
+ * records so that adding one link writes one key (a group's members are
+ * edges, not an array rewritten in the group's record). kind names the
+ * relation (1..STORE_EDGE_KIND_MAX bytes, e.g. "member"); from and to
+ * are ids (1..64 bytes, no NUL). The edges from one resource are one key
+ * range, listed in `to` order. A tenant's edges go with the tenant.
+ */
+#define STORE_EDGE_KIND_MAX 16
+
+/* Inserts or overwrites. */
+int store_edge_put(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, struct str to, struct str val, struct scim_err *err);
+/* 0 and *val borrowed, or SCIM_E_NOT_FOUND (err untouched). */
+int store_edge_get(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, struct str to, struct str *val);
+/* 0 whether or not the edge existed. */
+int store_edge_del(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, struct str to, struct scim_err *err);
+/* Deletes every edge of this kind from `from`. */
+int store_edge_del_from(struct store_txn *txn, struct str tenant,
+    struct str kind, struct str from, struct scim_err *err);
+/*
+ * Calls fn with each edge from `from` (to and value borrowed), in `to`
+ * order; stops at fn's first non-zero answer and returns it. fn must not
+ * write edges: collect first, then change.
+ */
+int store_edge_each(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, int (*fn)(void *arg, struct str to, struct str val),
+    void *arg, struct scim_err *err);
+/* Number of edges of this kind from `from`. */
+int store_edge_count(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, size_t *out, struct scim_err *err);
+
 /* --- small key-value buckets for other modules (tokens, ...) --- */
 
 enum store_bucket {

@@ -10,6 +10,7 @@
  *   tenants    tenant                               -> (empty)
  *   tokens     token hash                           -> auth's record
  *   token_ids  tenant \0 token id                   -> token hash
+ *   edges      tenant \0 kind \0 from \0 to          -> value
  *
  * Names and ids may not contain NUL, so the separators are unambiguous;
  * the unique value comes last and may hold any byte. Uniqueness is exact
@@ -503,6 +504,131 @@ store_uniq_del(struct store_txn *txn, struct str tenant, struct str type,
 	return rc == SCIM_E_NOT_FOUND ? 0 : rc;
 }
 
+/* --- edges --- */
+
+/* tenant \0 kind \0 from \0, then to when given. */
+static int
+edge_key(struct key *k, struct str tenant, struct str kind, struct str from,
+    struct str to, struct scim_err *err)
+{
+	int rc;
+
+	k->len = 0;
+	rc = key_part(k, tenant, STORE_TENANT_MAX, "tenant name", 0, err);
+	if (rc == 0)
+		rc =
+		    key_part(k, kind, STORE_EDGE_KIND_MAX, "edge kind", 0, err);
+	if (rc == 0)
+		rc = key_part(k, from, STORE_ID_MAX, "id", 0, err);
+	if (rc == 0 && to.ptr != NULL)
+		rc = key_part(k, to, STORE_ID_MAX, "id", 1, err);
+	return rc;
+}
+
+int
+store_edge_put(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, struct str to, struct str val, struct scim_err *err)
+{
+	struct key k;
+	int rc;
+
+	rc = edge_key(&k, tenant, kind, from, to, err);
+	if (rc == 0)
+		rc = db_put(txn, STORE_DBI_EDGES, &k, val, 0, NULL, err);
+	return rc;
+}
+
+int
+store_edge_get(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, struct str to, struct str *val)
+{
+	struct key k;
+
+	if (to.ptr == NULL || edge_key(&k, tenant, kind, from, to, NULL) != 0)
+		return SCIM_E_NOT_FOUND;
+	return db_get(txn, STORE_DBI_EDGES, &k, val);
+}
+
+int
+store_edge_del(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, struct str to, struct scim_err *err)
+{
+	struct key k;
+	int rc;
+
+	if (to.ptr == NULL || edge_key(&k, tenant, kind, from, to, NULL) != 0)
+		return 0; /* no such key can exist */
+	rc = db_del(txn, STORE_DBI_EDGES, &k, err);
+	return rc == SCIM_E_NOT_FOUND ? 0 : rc;
+}
+
+int
+store_edge_del_from(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, struct scim_err *err)
+{
+	struct key p;
+	int rc;
+
+	rc = edge_key(&p, tenant, kind, from, STR_NULL, err);
+	if (rc == 0)
+		rc = store_writable(txn, err);
+	if (rc == 0)
+		rc = prefix_delete(txn, STORE_DBI_EDGES, &p, err);
+	return rc;
+}
+
+struct edge_each_ctx {
+	int (*fn)(void *arg, struct str to, struct str val);
+	void *arg;
+	size_t skip; /* prefix length */
+	size_t n;
+};
+
+static int
+edge_visit(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	struct edge_each_ctx *c = arg;
+
+	c->n++;
+	if (c->fn == NULL)
+		return 0;
+	return c->fn(c->arg,
+	    str_make(
+		(const char *)key->mv_data + c->skip, key->mv_size - c->skip),
+	    str_make(val->mv_data, val->mv_size));
+}
+
+int
+store_edge_each(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, int (*fn)(void *arg, struct str to, struct str val),
+    void *arg, struct scim_err *err)
+{
+	struct edge_each_ctx c = {fn, arg, 0, 0};
+	struct key p;
+	int rc;
+
+	rc = edge_key(&p, tenant, kind, from, STR_NULL, err);
+	c.skip = p.len;
+	if (rc == 0)
+		rc = prefix_each(txn, STORE_DBI_EDGES, &p, edge_visit, &c, err);
+	return rc;
+}
+
+int
+store_edge_count(struct store_txn *txn, struct str tenant, struct str kind,
+    struct str from, size_t *out, struct scim_err *err)
+{
+	struct edge_each_ctx c = {NULL, NULL, 0, 0};
+	struct key p;
+	int rc;
+
+	rc = edge_key(&p, tenant, kind, from, STR_NULL, err);
+	if (rc == 0)
+		rc = prefix_each(txn, STORE_DBI_EDGES, &p, edge_visit, &c, err);
+	*out = rc == 0 ? c.n : 0;
+	return rc;
+}
+
 /* --- tenants --- */
 
 static int
@@ -581,6 +707,7 @@ store_tenant_del(struct store_txn *txn, struct str name, struct scim_err *err)
 		 txn, STORE_DBI_TOKEN_IDS, &p, token_drop, &c, err)) != 0 ||
 	    (rc = prefix_delete(txn, STORE_DBI_TOKEN_IDS, &p, err)) != 0 ||
 	    (rc = prefix_delete(txn, STORE_DBI_UNIQ, &p, err)) != 0 ||
+	    (rc = prefix_delete(txn, STORE_DBI_EDGES, &p, err)) != 0 ||
 	    (rc = prefix_delete(txn, STORE_DBI_RECORDS, &p, err)) != 0)
 		goto out;
 	rc = 0;

@@ -34,6 +34,9 @@ enum store_dbi {
 	STORE_DBI_TENANTS, /* tenant name -> empty */
 	STORE_DBI_TOKENS, /* token hash -> auth's token record */
 	STORE_DBI_TOKEN_IDS, /* tenant \0 token id -> token hash */
+	/* Added after format 1 first shipped: created on open when an
+	 * older store lacks it (it starts empty, as it would have been). */
+	STORE_DBI_EDGES, /* tenant \0 kind \0 from \0 to -> value */
 	STORE_DBI_COUNT
 };
 
