@@ -5,6 +5,14 @@
  * the PUT, then that section will not be updated"). Shapes and types
  * were checked by validate.c against scim-schemas/ before these run; the
  * checks repeated here keep the rules safe on their own.
+ *
+ * Inside the write transaction (in_txn, on create, PUT and PATCH) come
+ * the rules that read other records: the credential's type must be a
+ * CredentialType of the tenant, whose definitions its attributes follow
+ * and whose initial status and validity fill a new credential's status;
+ * owner.value must name a User of the tenant, whose displayName (else
+ * userName) is stored as owner.display. owner.$ref is not stored: the
+ * base URL belongs to the request, so it is built on output.
  */
 #include "config.h"
 
@@ -14,9 +22,15 @@
 
 #include "scim/credential.h"
 #include "scim/credential_attrs.h"
+#include "scim/credential_keys.h"
+#include "scim/credential_type.h"
 #include "scim/detail.h"
+#include "scim/record.h"
+#include "scim/uniq.h"
 #include "util/date.h"
 #include "util/num.h"
+
+#define DAY_MS (24 * 60 * 60 * 1000LL)
 
 static const char *const status_names[CREDENTIAL_NSTATUS] = {
     [CREDENTIAL_PENDING] = "PENDING",
@@ -157,7 +171,7 @@ date_member(struct arena *a, struct json_value *obj, const char *key,
 	if (v->type != JSON_STRING || date_parse(v->u.string, ms) != 0) {
 		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
 		    "status.%s: not a date-time such as "
-		    "2018-11-21T14:14:59Z",
+		    "2018-11-21T14:14:59Z (invalidDate)",
 		    key);
 		goto out;
 	}
@@ -181,7 +195,8 @@ status_dates(struct arena *a, struct json_value *st, struct scim_err *err)
 		    date_member(a, st, "expiryDate", &expiry, &has_expiry, err);
 	if (rc == 0 && has_start && has_expiry && start > expiry)
 		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-		    "status.startDate (%s) is after status.expiryDate (%s)",
+		    "status.startDate (%s) is after status.expiryDate (%s) "
+		    "(invalidDateInterval)",
 		    str_member(st, "startDate").ptr,
 		    str_member(st, "expiryDate").ptr);
 	return rc;
@@ -208,6 +223,8 @@ credential_is_active(const struct json_value *res, int64_t now_ms)
 
 /* ---------------------------------------------------------- create */
 
+/* A status the body gives must be a valid initial one; without one,
+ * in_txn fills the type's initialStatus. */
 static int
 status_create(struct arena *a, struct json_value *res, struct scim_err *err)
 {
@@ -241,8 +258,11 @@ status_create(struct arena *a, struct json_value *res, struct scim_err *err)
 			    status_names[v]);
 			goto out;
 		}
+		json_object_set_cstr(
+		    a, st, "status", json_cstring(a, status_names[v]));
+	} else {
+		json_object_remove(st, STR_LIT("status"));
 	}
-	json_object_set_cstr(a, st, "status", json_cstring(a, status_names[v]));
 	json_object_remove(st, STR_LIT("active")); /* computed on output */
 	rc = status_dates(a, st, err);
 out:
@@ -437,22 +457,166 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------ transaction */
+
+/* owner.value names a User of the tenant; owner.display is the server's:
+ * the User's displayName, else its userName. */
+static int
+owner_check(
+    const struct resource_ctx *c, struct json_value *next, struct scim_err *err)
+{
+	struct json_value *o = json_object_get_cstr(next, "owner"), *user;
+	struct str v = str_member(o, "value"), val, display;
+	int rc = 0;
+
+	if (o == NULL)
+		goto out;
+	if (!record_id_ok(v) ||
+	    store_rec_get(c->txn, c->tenant, STR_LIT("User"), v, &val) != 0) {
+		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "owner.value: no User \"%.*s\" in this tenant (noRecord)",
+		    STR_FMT(detail_quote(v)));
+		goto out;
+	}
+	rc = record_decode(c->arena, val, &user, err);
+	if (rc != 0)
+		goto out;
+	display = str_member(user, "displayName");
+	if (display.len == 0)
+		display = str_member(user, "userName");
+	json_object_remove(o, STR_LIT("$ref")); /* built on output */
+	if (display.len > 0)
+		json_object_set_cstr(
+		    c->arena, o, "display", json_string(c->arena, display));
+	else
+		json_object_remove(o, STR_LIT("display"));
+out:
+	return rc;
+}
+
+/* A new credential's status from its type: the initial status when the
+ * body gave none, and an expiry validityDays after the start (or after
+ * now) when it gave no expiryDate. */
+static void
+type_defaults(const struct resource_ctx *c, const struct credential_type *t,
+    struct json_value *next)
+{
+	struct json_value *st = json_object_get_cstr(next, "status");
+	char buf[DATE_BUFSZ];
+	int64_t from = c->now_ms;
+
+	if (st == NULL || st->type != JSON_OBJECT) {
+		st = json_object(c->arena);
+		json_object_set_cstr(c->arena, next, "status", st);
+	}
+	if (str_member(st, "status").ptr == NULL)
+		json_object_set_cstr(c->arena, st, "status",
+		    json_cstring(c->arena, status_names[t->initial_status]));
+	if (t->validity_days < 1 || str_member(st, "expiryDate").ptr != NULL)
+		return;
+	if (str_member(st, "startDate").ptr != NULL &&
+	    date_parse(str_member(st, "startDate"), &from) != 0)
+		from = c->now_ms;
+	date_format(from + t->validity_days * DAY_MS, buf);
+	json_object_set_cstr(
+	    c->arena, st, "expiryDate", json_cstring(c->arena, buf));
+}
+
+static int
+credential_in_txn(const struct resource_ctx *c, const struct json_value *cur,
+    struct json_value *next, struct scim_err *err)
+{
+	struct str code = str_member(next, "type");
+	struct credential_type t;
+	int rc;
+
+	rc = credential_type_load(c->txn, c->arena, c->tenant, code, &t, err);
+	if (rc == SCIM_E_NOT_FOUND)
+		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "type: no credential type \"%.*s\" in this tenant; create "
+		    "it at /CredentialTypes first "
+		    "(unsupportedCredentialTypeToCreate)",
+		    STR_FMT(detail_quote(code)));
+	if (rc == 0)
+		rc = owner_check(c, next, err);
+	if (rc != 0)
+		goto out;
+	if (cur == NULL)
+		type_defaults(c, &t, next);
+	rc = credential_attrs_conform(c->arena, &t, cur, next, err);
+	if (rc == 0)
+		rc = credential_keys_update(c->txn, c->arena, c->tenant,
+		    str_member(next, "id"), &t, cur, next, err);
+out:
+	return rc;
+}
+
+static int
+credential_on_delete(const struct resource_ctx *c, struct store_txn *txn,
+    const struct json_value *cur, struct scim_err *err)
+{
+	return credential_keys_update(txn, c->arena, c->tenant,
+	    str_member(cur, "id"), NULL, cur, NULL, err);
+}
+
+int
+credential_delete_owned(
+    const struct resource_ctx *c, struct str owner, struct scim_err *err)
+{
+	const struct schema_rtype *rt =
+	    schema_rtype_find(c->rt->reg, STR_LIT("Credential"));
+	struct resource_ctx in = *c;
+	struct json_value *cur;
+	struct uniq_set keys;
+	struct str *ids;
+	size_t i, n = 0;
+	int rc;
+
+	if (rt == NULL)
+		return 0; /* no Credentials served, none stored */
+	in.rt = rt;
+	rc = credential_keys_owned(
+	    c->txn, c->arena, c->tenant, owner, &ids, &n, err);
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = record_load(
+		    c->txn, c->arena, c->tenant, rt, ids[i], &cur, err);
+		if (rc == 0)
+			rc = credential_on_delete(&in, c->txn, cur, err);
+		if (rc != 0)
+			break;
+		uniq_collect(c->arena, rt, cur, &keys);
+		rc = uniq_update(
+		    c->txn, c->tenant, rt, ids[i], &keys, NULL, err);
+		if (rc == 0)
+			rc = store_rec_del(c->txn, c->tenant,
+			    STR_LIT("Credential"), ids[i], err);
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------------- output */
 
 static void
 credential_to_output(const struct resource_ctx *c, struct json_value *res)
 {
 	struct json_value *st = json_object_get_cstr(res, "status");
+	struct json_value *o = json_object_get_cstr(res, "owner"), *ref;
+	struct str v = str_member(o, "value");
 
 	if (st != NULL && st->type == JSON_OBJECT)
 		json_object_set_cstr(c->arena, st, "active",
 		    json_bool(c->arena, credential_is_active(res, c->now_ms)));
+	/* RFC 7643 §2.3.7: the owner's URI, on the request's base URL */
+	ref = v.len > 0 ? resource_ref(c, "User", v) : NULL;
+	if (ref != NULL)
+		json_object_set_cstr(c->arena, o, "$ref", ref);
 }
 
 const struct resource_hooks credential_hooks = {
     .name = "Credential",
     .prepare_create = credential_prepare_create,
     .prepare_replace = credential_prepare_replace,
-    .on_delete = NULL,
+    .in_txn = credential_in_txn,
+    .on_delete = credential_on_delete,
     .to_output = credential_to_output,
 };

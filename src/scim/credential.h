@@ -4,7 +4,9 @@
  * (a section left out of the body is kept). The typed custom attributes
  * are in credential_attrs.h.
  * The schema (scim-schemas/) checks shapes and types; the rules here are
- * the ones a schema cannot express.
+ * the ones a schema cannot express, including those of the credential's
+ * CredentialType (credential_type.h) and its owner, a User of the
+ * tenant (optional; when given it must exist).
  */
 #ifndef SCIM_CREDENTIAL_H
 #define SCIM_CREDENTIAL_H
@@ -49,6 +51,15 @@ int credential_status_change(
 /* status.active: status ACTIVE and startDate <= now < expiryDate, where
  * a missing date does not limit. 1 if active. */
 int credential_is_active(const struct json_value *res, int64_t now_ms);
+
+/*
+ * Deletes every Credential of c->tenant that User `owner` owns, inside
+ * the write transaction c->txn (the cascade of a User's DELETE): each
+ * one's keys are released and its record removed. c->rt may be any
+ * resource type of the registry that serves Credentials.
+ */
+int credential_delete_owned(
+    const struct resource_ctx *c, struct str owner, struct scim_err *err);
 
 extern const struct resource_hooks credential_hooks;
 

@@ -1,8 +1,8 @@
 /*
  * The typed custom attributes of a Credential (HID "attributes": name,
- * type, value, readOnly): each value must read as its declared type and
- * is stored in one canonical spelling, names are unique, and readOnly
- * ones survive a PUT unchanged. See credential_attrs.h.
+ * type, value, readOnly): their shape, the canonical spelling of each
+ * type's values, and the rules of the credential's CredentialType. See
+ * credential_attrs.h.
  */
 #include "config.h"
 
@@ -11,25 +11,29 @@
 #include <stdlib.h>
 
 #include "scim/credential_attrs.h"
+#include "scim/credential_pattern.h"
+#include "scim/credential_type.h"
 #include "scim/detail.h"
 #include "util/date.h"
 #include "util/num.h"
 
-enum attr_type {
-	ATTR_STRING,
-	ATTR_DATE,
-	ATTR_INT,
-	ATTR_LONG,
-	ATTR_BOOLEAN,
-	ATTR_NTYPES
+static const char *const type_names[CREDENTIAL_ATTR_NTYPES] = {
+    [CREDENTIAL_ATTR_STRING] = "STRING",
+    [CREDENTIAL_ATTR_DATE] = "DATE",
+    [CREDENTIAL_ATTR_INT] = "INT",
+    [CREDENTIAL_ATTR_LONG] = "LONG",
+    [CREDENTIAL_ATTR_BOOLEAN] = "BOOLEAN",
 };
 
-static const char *const attr_type_names[ATTR_NTYPES] = {
-    [ATTR_STRING] = "STRING",
-    [ATTR_DATE] = "DATE",
-    [ATTR_INT] = "INT",
-    [ATTR_LONG] = "LONG",
-    [ATTR_BOOLEAN] = "BOOLEAN",
+/* What a value of each type looks like, for details. */
+static const char *const type_hints[CREDENTIAL_ATTR_NTYPES] = {
+    [CREDENTIAL_ATTR_STRING] = "a string (invalidData)",
+    [CREDENTIAL_ATTR_DATE] =
+	"a date-time such as 2018-11-21T14:14:59Z (invalidDate)",
+    [CREDENTIAL_ATTR_INT] =
+	"a whole number from -2147483648 to 2147483647 (invalidData)",
+    [CREDENTIAL_ATTR_LONG] = "a 64-bit whole number (invalidData)",
+    [CREDENTIAL_ATTR_BOOLEAN] = "true or false (invalidData)",
 };
 
 static struct str
@@ -40,75 +44,112 @@ str_member(const struct json_value *obj, const char *key)
 	return v != NULL && v->type == JSON_STRING ? v->u.string : STR_NULL;
 }
 
-static int
-attr_type_parse(struct str s, enum attr_type *out)
+int
+credential_attr_type_parse(struct str s, enum credential_attr_type *out)
 {
 	int i, rc = -1;
 
-	for (i = 0; i < ATTR_NTYPES && rc != 0; i++) {
-		if (str_caseeq_cstr(s, attr_type_names[i])) {
-			*out = (enum attr_type)i;
+	for (i = 0; i < CREDENTIAL_ATTR_NTYPES && rc != 0; i++) {
+		if (str_caseeq_cstr(s, type_names[i])) {
+			*out = (enum credential_attr_type)i;
 			rc = 0;
 		}
 	}
 	return rc;
 }
 
-/*
- * The canonical text of value s for type t into out (arena), or -1 when
- * s does not fit t.
- */
-static int
-value_canon(struct arena *a, enum attr_type t, struct str s, struct str *out)
+const char *
+credential_attr_type_name(enum credential_attr_type t)
 {
-	char buf[DATE_BUFSZ];
+	return (unsigned)t < CREDENTIAL_ATTR_NTYPES ? type_names[t] : "?";
+}
+
+/* The canonical text of s for t into buf (empty for STRING), or -1. */
+static int
+canon(enum credential_attr_type t, struct str s, char buf[DATE_BUFSZ])
+{
 	int64_t v;
 	int rc = 0;
 
 	buf[0] = '\0';
-	if (t == ATTR_DATE && (rc = date_parse(s, &v)) == 0)
+	if (t == CREDENTIAL_ATTR_DATE && (rc = date_parse(s, &v)) == 0)
 		date_format(v, buf);
-	else if ((t == ATTR_INT || t == ATTR_LONG) &&
-	    (rc = num_parse_range(s, t == ATTR_INT ? INT32_MIN : INT64_MIN,
-		 t == ATTR_INT ? INT32_MAX : INT64_MAX, &v)) == 0)
-		snprintf(buf, sizeof(buf), "%" PRId64, v);
-	else if (t == ATTR_BOOLEAN && str_caseeq_cstr(s, "true"))
-		snprintf(buf, sizeof(buf), "true");
-	else if (t == ATTR_BOOLEAN && str_caseeq_cstr(s, "false"))
-		snprintf(buf, sizeof(buf), "false");
-	else if (t == ATTR_BOOLEAN)
+	else if ((t == CREDENTIAL_ATTR_INT || t == CREDENTIAL_ATTR_LONG) &&
+	    (rc = num_parse_range(s,
+		 t == CREDENTIAL_ATTR_INT ? INT32_MIN : INT64_MIN,
+		 t == CREDENTIAL_ATTR_INT ? INT32_MAX : INT64_MAX, &v)) == 0)
+		snprintf(buf, DATE_BUFSZ, "%" PRId64, v);
+	else if (t == CREDENTIAL_ATTR_BOOLEAN && str_caseeq_cstr(s, "true"))
+		snprintf(buf, DATE_BUFSZ, "true");
+	else if (t == CREDENTIAL_ATTR_BOOLEAN && str_caseeq_cstr(s, "false"))
+		snprintf(buf, DATE_BUFSZ, "false");
+	else if (t == CREDENTIAL_ATTR_BOOLEAN)
 		rc = -1;
-	if (rc == 0)
-		*out = t == ATTR_STRING ? s : str_from(arena_strdup(a, buf));
 	return rc;
 }
 
+int
+credential_attr_value(struct arena *a, enum credential_attr_type t,
+    struct str s, const char *label, struct str *out, struct scim_err *err)
+{
+	char buf[DATE_BUFSZ];
+	int rc;
+
+	rc = canon(t, s, buf);
+	if (rc != 0) {
+		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "%s: \"%.*s\" is not a%s %s, %s", label,
+		    STR_FMT(detail_quote(s)),
+		    t == CREDENTIAL_ATTR_INT ? "n" : "", type_names[t],
+		    type_hints[t]);
+		goto out;
+	}
+	*out = t == CREDENTIAL_ATTR_STRING ? s : str_from(arena_strdup(a, buf));
+out:
+	return rc;
+}
+
+static const char *
+elem_label(struct arena *a, struct str name, const char *sub)
+{
+	return arena_printf(a, "attributes[name eq \"%.*s\"]%s%s",
+	    STR_FMT(detail_quote(name)), sub[0] != '\0' ? "." : "", sub);
+}
+
+/* ------------------------------------------------------------- shape */
+
 static int
-attr_type_member(struct arena *a, struct json_value *e, struct str name,
-    enum attr_type *t, struct scim_err *err)
+shape_type(struct arena *a, struct json_value *e, struct str name,
+    enum credential_attr_type *t, int *has, struct scim_err *err)
 {
 	struct json_value *v = json_object_get_cstr(e, "type");
 	int rc = 0;
 
-	*t = ATTR_STRING;
-	if (v != NULL && v->type != JSON_NULL &&
-	    (v->type != JSON_STRING || attr_type_parse(v->u.string, t) != 0))
+	*has = 0;
+	if (v == NULL || v->type == JSON_NULL) {
+		json_object_remove(e, STR_LIT("type"));
+	} else if (v->type != JSON_STRING ||
+	    credential_attr_type_parse(v->u.string, t) != 0) {
 		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-		    "attributes[name eq \"%.*s\"].type: must be one of "
-		    "STRING, DATE, INT, LONG, BOOLEAN",
-		    STR_FMT(detail_quote(name)));
-	else
+		    "%s: must be one of STRING, DATE, INT, LONG, BOOLEAN "
+		    "(invalidData)",
+		    elem_label(a, name, "type"));
+	} else {
 		json_object_set_cstr(
-		    a, e, "type", json_cstring(a, attr_type_names[*t]));
+		    a, e, "type", json_cstring(a, type_names[*t]));
+		*has = 1;
+	}
 	return rc;
 }
 
+/* The value, when given, is a string; with a type given it must read as
+ * that type and is rewritten in its canonical form. */
 static int
-attr_value_member(struct arena *a, struct json_value *e, struct str name,
-    enum attr_type t, struct scim_err *err)
+shape_value(struct arena *a, struct json_value *e, struct str name,
+    const enum credential_attr_type *t, struct scim_err *err)
 {
 	struct json_value *v = json_object_get_cstr(e, "value");
-	struct str canon;
+	struct str c;
 	int rc = 0;
 
 	if (v == NULL)
@@ -119,19 +160,16 @@ attr_value_member(struct arena *a, struct json_value *e, struct str name,
 	}
 	if (v->type != JSON_STRING) {
 		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-		    "attributes[name eq \"%.*s\"].value: must be a string",
-		    STR_FMT(detail_quote(name)));
+		    "%s: must be a string (invalidData)",
+		    elem_label(a, name, "value"));
 		goto out;
 	}
-	if (value_canon(a, t, v->u.string, &canon) != 0) {
-		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-		    "attributes[name eq \"%.*s\"].value: \"%.*s\" is not a %s",
-		    STR_FMT(detail_quote(name)),
-		    STR_FMT(detail_quote(v->u.string)), attr_type_names[t]);
+	if (t == NULL)
 		goto out;
-	}
-	if (canon.ptr != v->u.string.ptr)
-		json_object_set_cstr(a, e, "value", json_string(a, canon));
+	rc = credential_attr_value(
+	    a, *t, v->u.string, elem_label(a, name, "value"), &c, err);
+	if (rc == 0 && c.ptr != v->u.string.ptr)
+		json_object_set_cstr(a, e, "value", json_string(a, c));
 out:
 	return rc;
 }
@@ -140,10 +178,10 @@ int
 credential_attrs_check_one(
     struct arena *a, struct json_value *elem, struct scim_err *err)
 {
+	enum credential_attr_type t = CREDENTIAL_ATTR_STRING;
 	struct json_value *ro;
 	struct str name;
-	enum attr_type t;
-	int rc;
+	int rc, has_type;
 
 	if (elem == NULL || elem->type != JSON_OBJECT) {
 		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
@@ -156,85 +194,34 @@ credential_attrs_check_one(
 		    "attributes: every element needs a non-empty name");
 		goto out;
 	}
-	rc = attr_type_member(a, elem, name, &t, err);
+	rc = shape_type(a, elem, name, &t, &has_type, err);
 	if (rc == 0)
-		rc = attr_value_member(a, elem, name, t, err);
+		rc = shape_value(a, elem, name, has_type ? &t : NULL, err);
 	if (rc != 0)
 		goto out;
 	ro = json_object_get_cstr(elem, "readOnly");
-	if (ro != NULL && ro->type != JSON_BOOL && ro->type != JSON_NULL) {
+	if (ro != NULL && ro->type == JSON_NULL)
+		json_object_remove(elem, STR_LIT("readOnly"));
+	else if (ro != NULL && ro->type != JSON_BOOL)
 		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-		    "attributes[name eq \"%.*s\"].readOnly: must be a boolean",
-		    STR_FMT(detail_quote(name)));
-		goto out;
-	}
-	if (ro == NULL || ro->type == JSON_NULL)
-		json_object_set_cstr(a, elem, "readOnly", json_bool(a, 0));
+		    "%s: must be a boolean", elem_label(a, name, "readOnly"));
 out:
 	return rc;
 }
 
 static int
-elem_read_only(const struct json_value *e)
-{
-	const struct json_value *v = json_object_get_cstr(e, "readOnly");
-
-	return v != NULL && v->type == JSON_BOOL && v->u.boolean;
-}
-
-/* Elements of an `attributes` list sorted by name, for lookups that stay
- * O(n log n) with 10,000 elements. */
-struct name_index {
-	struct str name;
-	struct json_value *elem;
-};
-
-static int
 name_cmp(const void *x, const void *y)
 {
-	const struct name_index *a = x, *b = y;
+	const struct json_value *const *a = x, *const *b = y;
 
-	return str_cmp(a->name, b->name);
+	return str_cmp(str_member(*a, "name"), str_member(*b, "name"));
 }
 
-static struct name_index *
-index_build(struct arena *a, const struct json_value *list, size_t *n)
-{
-	struct name_index *ix;
-	size_t i;
-
-	*n = list != NULL && list->type == JSON_ARRAY ? list->u.array.len : 0;
-	ix = arena_allocarray(a, *n + 1, sizeof(*ix));
-	for (i = 0; i < *n; i++) {
-		ix[i].elem = list->u.array.items[i];
-		ix[i].name = str_member(ix[i].elem, "name");
-	}
-	if (*n > 1)
-		qsort(ix, *n, sizeof(*ix), name_cmp);
-	return ix;
-}
-
-static struct json_value *
-index_find(const struct name_index *ix, size_t n, struct str name)
-{
-	struct name_index key = {.name = name};
-	const struct name_index *hit = NULL;
-
-	if (n > 0)
-		hit = bsearch(&key, ix, n, sizeof(*ix), name_cmp);
-	return hit != NULL ? hit->elem : NULL;
-}
-
-/*
- * Normalises every element of an `attributes` array and rejects
- * duplicate names (compared exactly: HID names such as MY_ATTR1 are
- * case-sensitive).
- */
 int
 credential_attrs_check(
     struct arena *a, struct json_value *list, struct scim_err *err)
 {
-	struct name_index *ix;
+	struct json_value **sorted;
 	size_t i, n;
 	int rc = 0;
 
@@ -243,115 +230,243 @@ credential_attrs_check(
 		    err, SCIM_E_INVALID_VALUE, "attributes: must be an array");
 		goto out;
 	}
-	for (i = 0; rc == 0 && i < list->u.array.len; i++)
+	n = list->u.array.len;
+	for (i = 0; rc == 0 && i < n; i++)
 		rc = credential_attrs_check_one(a, list->u.array.items[i], err);
-	if (rc != 0)
+	if (rc != 0 || n < 2)
 		goto out;
-	ix = index_build(a, list, &n);
-	for (i = 1; i < n; i++) {
-		if (str_eq(ix[i - 1].name, ix[i].name)) {
+	/* Sorted, so duplicates are neighbours: O(n log n) for 10,000. */
+	sorted = arena_allocarray(a, n, sizeof(*sorted));
+	memcpy(sorted, list->u.array.items, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), name_cmp);
+	for (i = 1; i < n && rc == 0; i++)
+		if (name_cmp(&sorted[i - 1], &sorted[i]) == 0)
 			rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
 			    "attributes: name \"%.*s\" appears more than once",
-			    STR_FMT(detail_quote(ix[i].name)));
-			goto out;
-		}
-	}
+			    STR_FMT(
+				detail_quote(str_member(sorted[i], "name"))));
 out:
 	return rc;
 }
 
-static int
-same_text(struct str x, struct str y)
-{
-	return (x.ptr == NULL) == (y.ptr == NULL) && str_eq(x, y);
-}
-
-/*
- * A readOnly attribute kept in a PUT: its type and value must not change
- * and it stays readOnly. Only an explicit "readOnly": false is refused;
- * leaving the flag out keeps it.
- */
-static int
-keep_read_only(struct arena *a, struct json_value *e,
-    const struct json_value *old, int explicit_rw, struct scim_err *err)
-{
-	struct str name = str_member(e, "name");
-	int rc = 0;
-
-	if (!same_text(str_member(e, "type"), str_member(old, "type")) ||
-	    !same_text(str_member(e, "value"), str_member(old, "value")))
-		rc = scim_err_set(err, SCIM_E_MUTABILITY,
-		    "attributes[name eq \"%.*s\"] is readOnly: its type and "
-		    "value cannot change",
-		    STR_FMT(detail_quote(name)));
-	else if (explicit_rw)
-		rc = scim_err_set(err, SCIM_E_MUTABILITY,
-		    "attributes[name eq \"%.*s\"] is readOnly and stays so",
-		    STR_FMT(detail_quote(name)));
-	else
-		json_object_set_cstr(a, e, "readOnly", json_bool(a, 1));
-	return rc;
-}
-
-/* 1 for each element that says "readOnly": false in so many words. */
-static unsigned char *
-explicit_rw_flags(struct arena *a, const struct json_value *list)
-{
-	const struct json_value *v;
-	unsigned char *f;
-	size_t i;
-
-	f = arena_alloc(a, list->u.array.len + 1);
-	for (i = 0; i < list->u.array.len; i++) {
-		v = json_object_get_cstr(list->u.array.items[i], "readOnly");
-		f[i] = v != NULL && v->type == JSON_BOOL && !v->u.boolean;
-	}
-	return f;
-}
-
-/*
- * PUT with an `attributes` section: it is the new list. Stored
- * attributes missing from it are deleted unless readOnly; readOnly ones
- * that stay keep their type and value; new ones are added.
- */
 int
 credential_attrs_replace(struct arena *a, struct json_value *next,
     const struct resource_put *put, struct scim_err *err)
 {
 	const struct json_value *b =
 	    json_object_get_cstr(put->body, "attributes");
-	struct json_value *list, *old;
-	struct name_index *oix, *nix;
-	unsigned char *rw;
-	size_t i, on, nn;
+	struct json_value *list;
 	int rc = 0;
 
 	if (b == NULL && json_object_get_cstr(put->raw, "attributes") == NULL)
 		goto out; /* left out: kept */
 	/* Present but dropped by validation: [] or null, an empty list. */
 	list = b != NULL ? json_clone(a, b) : json_array(a);
-	rw = explicit_rw_flags(a, list);
-	if ((rc = credential_attrs_check(a, list, err)) != 0)
-		goto out;
-	oix = index_build(a, json_object_get_cstr(put->cur, "attributes"), &on);
-	for (i = 0; rc == 0 && i < list->u.array.len; i++) {
-		struct json_value *e = list->u.array.items[i];
-		old = index_find(oix, on, str_member(e, "name"));
-		if (old != NULL && elem_read_only(old))
-			rc = keep_read_only(a, e, old, rw[i], err);
-	}
-	nix = index_build(a, list, &nn);
-	for (i = 0; rc == 0 && i < on; i++)
-		if (elem_read_only(oix[i].elem) &&
-		    index_find(nix, nn, oix[i].name) == NULL)
-			rc = scim_err_set(err, SCIM_E_MUTABILITY,
-			    "attributes[name eq \"%.*s\"] is readOnly and "
-			    "cannot be removed",
-			    STR_FMT(detail_quote(oix[i].name)));
+	rc = credential_attrs_check(a, list, err);
 	if (rc == 0 && list->u.array.len > 0)
 		json_object_set_cstr(a, next, "attributes", list);
 	else if (rc == 0)
 		json_object_remove(next, STR_LIT("attributes"));
 out:
+	return rc;
+}
+
+/* ------------------------------------------------ the type's rules */
+
+/* Characters (UTF-8 code points) in s; validated UTF-8 is assumed. */
+static size_t
+chars(struct str s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s.len; i++)
+		n += ((unsigned char)s.ptr[i] & 0xc0) != 0x80;
+	return n;
+}
+
+int
+credential_attrs_string_rules(struct arena *a,
+    const struct credential_type_def *d, struct str v, const char *label,
+    struct scim_err *err)
+{
+	int rc = 0, m;
+
+	(void)a;
+	if (d->max_length > 0 && chars(v) > (uint64_t)d->max_length) {
+		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "%s: longer than maxLength %" PRId64 " (stringmaxlen)",
+		    label, d->max_length);
+		goto out;
+	}
+	if (d->pattern.ptr == NULL)
+		goto out;
+	m = credential_pattern_match(d->pattern, v);
+	if (m != 1)
+		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "%s: does not match the pattern \"%.*s\"%s (stringregex)",
+		    label, STR_FMT(detail_quote(d->pattern)),
+		    v.len > CREDENTIAL_PATTERN_VALUE_MAX
+			? ", which is checked against at most 1024 bytes"
+			: "");
+out:
+	return rc;
+}
+
+/* One element against its definition: type, value, readOnly. */
+static int
+conform_one(struct arena *a, const struct credential_type *t,
+    const struct credential_type_def *d, struct json_value *e,
+    struct scim_err *err)
+{
+	struct str declared = str_member(e, "type"), v, c;
+	enum credential_attr_type dt;
+	int rc = 0;
+
+	if (declared.ptr != NULL &&
+	    (credential_attr_type_parse(declared, &dt) != 0 || dt != d->type)) {
+		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "%s: credential type %.*s defines %.*s as %s, not %.*s "
+		    "(invalidData)",
+		    elem_label(a, d->name, "type"), STR_FMT(t->id),
+		    STR_FMT(d->name), type_names[d->type],
+		    STR_FMT(detail_quote(declared)));
+		goto out;
+	}
+	json_object_set_cstr(
+	    a, e, "type", json_cstring(a, type_names[d->type]));
+	json_object_set_cstr(a, e, "readOnly", json_bool(a, d->read_only));
+	v = str_member(e, "value");
+	if (v.ptr == NULL)
+		goto out;
+	rc = credential_attr_value(
+	    a, d->type, v, elem_label(a, d->name, "value"), &c, err);
+	if (rc == 0 && d->type == CREDENTIAL_ATTR_STRING)
+		rc = credential_attrs_string_rules(
+		    a, d, c, elem_label(a, d->name, "value"), err);
+	if (rc == 0 && c.ptr != v.ptr)
+		json_object_set_cstr(a, e, "value", json_string(a, c));
+out:
+	return rc;
+}
+
+static struct json_value *
+find_elem(const struct json_value *list, struct str name)
+{
+	size_t i;
+
+	for (i = 0;
+	     list != NULL && list->type == JSON_ARRAY && i < list->u.array.len;
+	     i++)
+		if (str_eq(str_member(list->u.array.items[i], "name"), name))
+			return list->u.array.items[i];
+	return NULL;
+}
+
+/* Defaults for absent attributes or values, then required ones. */
+static int
+fill_defaults(struct arena *a, const struct credential_type *t,
+    struct json_value *list, struct scim_err *err)
+{
+	const struct credential_type_def *d;
+	struct json_value *e;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < t->ndefs && rc == 0; i++) {
+		d = &t->defs[i];
+		e = find_elem(list, d->name);
+		if (e == NULL && d->default_value.ptr != NULL) {
+			e = json_object(a);
+			json_object_set_cstr(
+			    a, e, "name", json_string(a, d->name));
+			json_object_set_cstr(
+			    a, e, "type", json_cstring(a, type_names[d->type]));
+			json_object_set_cstr(
+			    a, e, "readOnly", json_bool(a, d->read_only));
+			json_array_append(a, list, e);
+		}
+		if (e != NULL && str_member(e, "value").ptr == NULL &&
+		    d->default_value.ptr != NULL)
+			json_object_set_cstr(
+			    a, e, "value", json_string(a, d->default_value));
+		/* an empty string is no value either */
+		if (d->required && str_member(e, "value").len == 0)
+			rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+			    "%s: required by credential type %.*s but has no "
+			    "value (mandatoryParameterMissing)",
+			    elem_label(a, d->name, ""), STR_FMT(t->id));
+	}
+	return rc;
+}
+
+/* A readOnly value, once stored, stays (Nevis modifyReadonlyData). */
+static int
+keep_read_only(struct arena *a, const struct credential_type *t,
+    const struct json_value *cur, const struct json_value *list,
+    struct scim_err *err)
+{
+	const struct json_value *old = json_object_get_cstr(cur, "attributes");
+	const struct credential_type_def *d;
+	const struct json_value *e;
+	struct str name, was;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; old != NULL && old->type == JSON_ARRAY &&
+	     i < old->u.array.len && rc == 0;
+	     i++) {
+		name = str_member(old->u.array.items[i], "name");
+		was = str_member(old->u.array.items[i], "value");
+		d = credential_type_def_find(t, name);
+		if (d == NULL || !d->read_only || was.ptr == NULL)
+			continue;
+		e = find_elem(list, name);
+		if (e == NULL || str_member(e, "value").ptr == NULL)
+			rc = scim_err_set(err, SCIM_E_MUTABILITY,
+			    "%s is readOnly and cannot be removed "
+			    "(modifyReadonlyData)",
+			    elem_label(a, name, ""));
+		else if (!str_eq(str_member(e, "value"), was))
+			rc = scim_err_set(err, SCIM_E_MUTABILITY,
+			    "%s is readOnly: its value cannot change "
+			    "(modifyReadonlyData)",
+			    elem_label(a, name, "value"));
+	}
+	return rc;
+}
+
+int
+credential_attrs_conform(struct arena *a, const struct credential_type *t,
+    const struct json_value *cur, struct json_value *next, struct scim_err *err)
+{
+	struct json_value *list = json_object_get_cstr(next, "attributes");
+	const struct credential_type_def *d;
+	struct json_value *e;
+	struct str name;
+	size_t i;
+	int rc = 0;
+
+	if (list == NULL || list->type != JSON_ARRAY)
+		list = json_array(a);
+	for (i = 0; i < list->u.array.len && rc == 0; i++) {
+		e = list->u.array.items[i];
+		name = str_member(e, "name");
+		d = credential_type_def_find(t, name);
+		if (d == NULL)
+			rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+			    "%s: credential type %.*s defines no attribute of "
+			    "this name (invalidParameter)",
+			    elem_label(a, name, ""), STR_FMT(t->id));
+		else
+			rc = conform_one(a, t, d, e, err);
+	}
+	if (rc == 0)
+		rc = fill_defaults(a, t, list, err);
+	if (rc == 0 && cur != NULL)
+		rc = keep_read_only(a, t, cur, list, err);
+	if (rc == 0 && list->u.array.len > 0)
+		json_object_set_cstr(a, next, "attributes", list);
+	else if (rc == 0)
+		json_object_remove(next, STR_LIT("attributes"));
 	return rc;
 }
