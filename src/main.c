@@ -26,6 +26,7 @@
 #include "http/request.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "scim/credential_type_seed.h"
 #include "scim/scim.h"
 #include "store/store.h"
 #include "util/conf.h"
@@ -235,6 +236,7 @@ report(int rc, const struct scim_err *err)
 /* ------------------------------------------------------------------ serve */
 
 struct first_start {
+	struct scim *scim;
 	int created;
 	char secret[TOKEN_STRLEN + 1];
 };
@@ -245,7 +247,8 @@ any_tenant(void *arg, struct str name)
 	return 1;
 }
 
-/* On an empty database: tenant "demo" and an all-permission token. */
+/* On an empty database: tenant "demo" with its starter credential
+ * types, and an all-permission token. */
 static int
 first_start_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 {
@@ -259,6 +262,9 @@ first_start_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 		return 0;
 	rc = tenant_add(txn, STR_LIT(DEMO_TENANT), err);
 	if (rc == 0)
+		rc = credential_type_seed_demo(
+		    fs->scim, txn, STR_LIT(DEMO_TENANT), err);
+	if (rc == 0)
 		rc = token_create(
 		    txn, STR_LIT(DEMO_TENANT), &all, fs->secret, &info, err);
 	if (rc == 0)
@@ -267,13 +273,14 @@ first_start_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 }
 
 static int
-first_start(struct store *st, const struct settings *s)
+first_start(struct store *st, struct scim *scim, const struct settings *s)
 {
 	struct first_start fs;
 	struct scim_err err;
 	int rc;
 
 	memset(&fs, 0, sizeof(fs));
+	fs.scim = scim;
 	scim_err_clear(&err);
 	rc = store_write(st, first_start_fn, &fs, &err);
 	if (rc == 0 && fs.created) {
@@ -368,7 +375,7 @@ serve(struct settings *s)
 		    err.detail);
 		goto out;
 	}
-	if (first_start(st, s) != 0)
+	if (first_start(st, scim, s) != 0)
 		goto out;
 	memset(&hc, 0, sizeof(hc));
 	hc.listen = s->listen;

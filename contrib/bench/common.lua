@@ -4,8 +4,10 @@
 local M = {}
 
 M.tenant = os.getenv("BENCH_TENANT") or "demo"
-M.base = "/scim/" .. M.tenant .. "/v2/Credential"
+M.root = "/scim/" .. M.tenant .. "/v2"
+M.base = M.root .. "/Credential"
 M.urn = "urn:hid:scim:api:idp:2.0:Credential"
+M.patch_urn = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 M.n = tonumber(os.getenv("BENCH_N") or "10000")
 
 local counter = 0
@@ -25,10 +27,11 @@ function M.init()
 	math.randomseed(os.time() * 1000 + (rawget(_G, "thread_no") or 0) * 7919)
 end
 
-function M.load_ids()
+-- The non-empty lines of the file named by environment variable var.
+function M.load_lines(var)
 	local ids = {}
-	local path = os.getenv("BENCH_IDS")
-	assert(path, "BENCH_IDS is not set")
+	local path = os.getenv(var)
+	assert(path, var .. " is not set")
 	for line in io.lines(path) do
 		if #line > 0 then
 			ids[#ids + 1] = line
@@ -36,6 +39,10 @@ function M.load_ids()
 	end
 	assert(#ids > 0, "no ids in " .. path)
 	return ids
+end
+
+function M.load_ids()
+	return M.load_lines("BENCH_IDS")
 end
 
 return M

@@ -6,9 +6,13 @@
 #
 #   contrib/bench/run.sh [path/to/scimcred]
 #
-# Environment: N (10000), DURATION (15s), CONNECTIONS (32), THREADS (2),
-# SERVER_THREADS (nproc), PORT (18080), NGINX_PORT (18081),
-# SCHEMAS (scim-schemas/ next to this checkout), SKIP_NGINX=1.
+# Then seeds N Users, all members of one Group, and EXTRA more Users,
+# and runs PATCH workloads: a User attribute change, and adding one member
+# to that Group (answer without, then with, the member list).
+#
+# Environment: N (10000), EXTRA (10000), DURATION (15s), CONNECTIONS
+# (32), THREADS (2), SERVER_THREADS (nproc), PORT (18080), NGINX_PORT
+# (18081), SCHEMAS (scim-schemas/ next to this checkout), SKIP_NGINX=1.
 # Needs wrk and curl (and nginx for the reference; installed if missing
 # when run as root). Everything listens on 127.0.0.1 only.
 set -euo pipefail
@@ -24,6 +28,7 @@ SERVER_THREADS=${SERVER_THREADS:-$(nproc)}
 PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 SCHEMAS=${SCHEMAS:-$TOP/scim-schemas}
+EXTRA=${EXTRA:-10000}
 
 TMP=$(mktemp -d /tmp/scimcred-bench.XXXXXX)
 SERVER_PID=
@@ -180,6 +185,20 @@ main() {
 	run_wrk "GET filter externalId" "$base" get_filter.lua
 	run_wrk "PUT replace" "$base" put.lua
 	run_wrk "POST create" "$base" post.lua
+
+	echo "bench: seeding $N Users in one Group, and $EXTRA more Users" >&2
+	export BENCH_USERS="$TMP/users.txt" BENCH_EXTRA="$TMP/extra.txt" \
+		BENCH_GROUP="$TMP/group.txt" BENCH_THREADS="$THREADS"
+	t0=$SECONDS
+	"$HERE/seed_users.sh" "http://127.0.0.1:$PORT/scim/demo/v2" \
+		"$BENCH_TOKEN" "$N" "$EXTRA" "$BENCH_USERS" "$BENCH_EXTRA" \
+		"$BENCH_GROUP"
+	echo "bench: seeded in $((SECONDS - t0)) s" >&2
+	run_wrk "PATCH user attribute" "$base" patch_user.lua
+	export BENCH_QUERY='?excludedAttributes=members'
+	run_wrk "PATCH add member" "$base" patch_member.lua
+	export BENCH_QUERY=
+	run_wrk "PATCH add member, full" "$base" patch_member.lua
 	if [ "${SKIP_NGINX:-0}" != 1 ] && need nginx nginx; then
 		start_nginx
 		run_wrk "nginx static 600 B" "http://127.0.0.1:$NGINX_PORT/cred.json"
@@ -187,7 +206,7 @@ main() {
 
 	echo
 	echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-	echo "scimcred: $SERVER_THREADS threads, $N seeded credentials; wrk: $THREADS threads, $CONNECTIONS connections, $DURATION each"
+	echo "scimcred: $SERVER_THREADS threads, $N seeded credentials, $N Users in one Group (+$EXTRA); wrk: $THREADS threads, $CONNECTIONS connections, $DURATION each"
 	printf '%-22s %12s %10s %10s %8s %s\n' workload req/s p50 p99 non-2xx "socket errors"
 	printf '%s\n' "${RESULTS[@]}"
 }

@@ -5,12 +5,25 @@
 #   seed.sh URL TOKEN N IDS_FILE      e.g. http://127.0.0.1:18080/scim/demo/v2
 #
 # Credential i has externalId "bench-i" (get_filter.lua looks them up).
+# The CredentialType CT_BENCH they use is created first.
 set -euo pipefail
 
 url=$1 token=$2 n=$3 ids=$4
 cfg=$(mktemp)
 out=$(mktemp)
 trap 'rm -f "$cfg" "$out"' EXIT
+
+# The credentials' type, CT_BENCH; a 409 means an earlier run made it.
+ctype=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$url/CredentialTypes" \
+	-H "Authorization: Bearer $token" -H 'Content-Type: application/scim+json' \
+	-d '{"schemas":["urn:scimcred:params:scim:schemas:core:2.0:CredentialType"],
+	    "id":"CT_BENCH","name":"Benchmark credential","initialStatus":"ACTIVE",
+	    "attributes":[{"name":"PIN_LENGTH","type":"INT"},
+	    {"name":"LABEL","type":"STRING","maxLength":64}]}')
+if [ "$ctype" != 201 ] && [ "$ctype" != 409 ]; then
+	echo "seed: creating the credential type CT_BENCH answered $ctype" >&2
+	exit 1
+fi
 
 urn='urn:hid:scim:api:idp:2.0:Credential'
 for ((i = 1; i <= n; i++)); do

@@ -546,6 +546,8 @@ consider(
 	}
 	scratch = arena_new();
 	c.arena = scratch;
+	c.matching = 1; /* computed attributes only if the filter names them */
+	c.filter = r->filter;
 	rc = record_decode(scratch, val, &res, err);
 	if (rc != 0)
 		goto out;
@@ -630,11 +632,11 @@ list_run(struct scim *s, const struct scim_request *req,
 	struct store_txn *txn = NULL;
 	int rc;
 
-	r.ctx = (struct resource_ctx){
-	    .arena = req->arena, .rt = t->rt, .now_ms = date_now_ms()};
+	r.ctx = record_ctx(s, req, t->rt);
 	rc = plan(s, q, &r, err);
 	if (rc == 0)
 		rc = store_read_begin(scim_store(s), &txn, err);
+	r.ctx.txn = txn; /* computed attributes read through it */
 	if (rc == 0)
 		rc = scan(txn, &r, err);
 	if (rc != 0)

@@ -6,7 +6,10 @@
  * and its uniqueness keys are written, and it commits once. store_write
  * may run the callback again after growing the map, so the callback
  * starts from a fresh copy of the prepared resource and only writes to
- * the transaction.
+ * the transaction. The id is a UUID, unless the type's client_id hook
+ * takes it from the body (a CredentialType's id is its type code).
+ * op_create_in is the same pipeline inside a transaction the server
+ * already holds.
  */
 #include "config.h"
 
@@ -18,7 +21,7 @@
 #include "util/secure.h"
 
 struct create {
-	const struct scim_request *req;
+	struct str tenant;
 	const struct resource_type *t;
 	const struct resource_ctx *ctx;
 	const struct json_value *res; /* prepared, id and meta set */
@@ -26,36 +29,47 @@ struct create {
 	struct json_value *out; /* the stored form written */
 };
 
+/* Everything POST writes, inside the transaction txn. */
 static int
-create_txn(struct store_txn *txn, void *arg, struct scim_err *err)
+create_in(struct store_txn *txn, struct create *c, struct scim_err *err)
 {
-	struct create *c = arg;
 	struct arena *a = c->ctx->arena;
 	struct json_value *next = json_clone(a, c->res);
 	struct uniq_set keys;
 	struct str bytes;
 	int rc;
 
-	rc =
-	    resource_in_txn(c->t, c->ctx, txn, c->req->tenant, NULL, next, err);
+	rc = resource_in_txn(c->t, c->ctx, txn, c->tenant, NULL, next, err);
 	if (rc != 0)
 		goto out;
 	uniq_collect(a, c->t->rt, next, &keys);
 	rc = record_encode(a, next, &bytes, err);
 	if (rc == 0)
-		rc = store_rec_add(txn, c->req->tenant,
-		    str_from(c->t->rt->name), c->id, bytes, err);
+		rc = store_rec_add(txn, c->tenant, str_from(c->t->rt->name),
+		    c->id, bytes, err);
+	/* Only a client-chosen id can be taken (a UUID never is). */
+	if (rc == SCIM_E_CONFLICT)
+		rc = scim_err_set(err, SCIM_E_UNIQUENESS,
+		    "id: a %s with id \"%.*s\" already exists", c->t->rt->name,
+		    STR_FMT(c->id));
 	if (rc == 0)
 		rc = uniq_update(
-		    txn, c->req->tenant, c->t->rt, c->id, NULL, &keys, err);
+		    txn, c->tenant, c->t->rt, c->id, NULL, &keys, err);
 	if (rc == 0)
 		c->out = next;
 out:
 	return rc;
 }
 
+static int
+create_txn(struct store_txn *txn, void *arg, struct scim_err *err)
+{
+	return create_in(txn, arg, err);
+}
+
 /* The body as it will be stored: validated, the type's rules applied,
- * then id and meta set by the server (RFC 7644 §3.3). */
+ * then id and meta set by the server (RFC 7644 §3.3), or the id taken
+ * from the body for a type whose ids the client chooses. */
 static int
 prepare(struct scim *s, const struct resource_ctx *ctx,
     const struct resource_type *t, struct json_value **res,
@@ -64,18 +78,54 @@ prepare(struct scim *s, const struct resource_ctx *ctx,
 	struct validate_opts vo = {
 	    .mode = VALIDATE_CREATE,
 	    .bool_strings = scim_config(s)->compat_bool_strings,
+	    .lenient_schemas = t->hooks->lenient_schemas,
 	};
-	char id[UUID_STRLEN + 1];
-	int rc;
+	char uuid[UUID_STRLEN + 1];
+	struct str id = STR_NULL;
+	int rc = 0;
 
-	rc = validate_resource(ctx->arena, t->rt, *res, &vo, err);
+	if (t->hooks->client_id != NULL)
+		rc = t->hooks->client_id(ctx, *res, &id, err);
+	if (rc == 0)
+		rc = validate_resource(ctx->arena, t->rt, *res, &vo, err);
 	if (rc == 0 && t->hooks->prepare_create != NULL)
 		rc = t->hooks->prepare_create(ctx, *res, err);
 	if (rc != 0)
 		goto out;
-	secure_uuid(id);
-	*res = record_stamp(
-	    ctx->arena, t->rt, *res, str_from(id), NULL, 1, ctx->now_ms);
+	if (id.ptr == NULL) {
+		secure_uuid(uuid);
+		id = str_from(uuid);
+	}
+	*res = record_stamp(ctx->arena, t->rt, *res, id, NULL, 1, ctx->now_ms);
+out:
+	return rc;
+}
+
+int
+op_create_in(struct scim *s, struct store_txn *txn, struct str tenant,
+    struct str rtype, struct arena *a, struct json_value *body,
+    struct json_value **out, struct scim_err *err)
+{
+	struct create c = {.tenant = tenant};
+	struct resource_type t;
+	struct resource_ctx ctx;
+	int rc;
+
+	rc = resource_find(scim_registry(s), rtype, &t, err);
+	if (rc != 0)
+		goto out;
+	ctx = (struct resource_ctx){
+	    .arena = a, .rt = t.rt, .now_ms = date_now_ms(), .scim = s};
+	rc = prepare(s, &ctx, &t, &body, err);
+	if (rc != 0)
+		goto out;
+	c.t = &t;
+	c.ctx = &ctx;
+	c.res = body;
+	c.id = json_object_get_cstr(body, "id")->u.string;
+	rc = create_in(txn, &c, err);
+	if (rc == 0 && out != NULL)
+		*out = c.out;
 out:
 	return rc;
 }
@@ -84,7 +134,7 @@ int
 op_create(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err)
 {
-	struct create c = {.req = req};
+	struct create c = {.tenant = req->tenant};
 	struct resource_type t;
 	struct resource_ctx ctx;
 	struct projection *proj = NULL;
@@ -98,8 +148,7 @@ op_create(struct scim *s, const struct scim_request *req,
 		rc = record_parse_body(req, &res, err);
 	if (rc != 0)
 		goto out;
-	ctx = (struct resource_ctx){
-	    .arena = req->arena, .rt = t.rt, .now_ms = date_now_ms()};
+	ctx = record_ctx(s, req, t.rt);
 	rc = prepare(s, &ctx, &t, &res, err);
 	if (rc != 0)
 		goto out;

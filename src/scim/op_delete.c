@@ -58,8 +58,7 @@ op_delete(struct scim *s, const struct scim_request *req,
 	rc = resource_find(scim_registry(s), req->rtype, &t, err);
 	if (rc != 0)
 		goto out;
-	ctx = (struct resource_ctx){
-	    .arena = req->arena, .rt = t.rt, .now_ms = date_now_ms()};
+	ctx = record_ctx(s, req, t.rt);
 	d.t = &t;
 	d.ctx = &ctx;
 	rc = store_write(scim_store(s), delete_txn, &d, err);

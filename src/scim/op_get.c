@@ -41,8 +41,7 @@ op_get(struct scim *s, const struct scim_request *req,
 		snprintf(resp->etag, sizeof(resp->etag), "%.*s", STR_FMT(tag));
 		goto out;
 	}
-	ctx = (struct resource_ctx){
-	    .arena = req->arena, .rt = t.rt, .now_ms = date_now_ms()};
+	ctx = record_ctx(s, req, t.rt);
 	record_reply(&ctx, &t, req, res, proj, 200, 0, resp);
 out:
 	return rc;

@@ -11,6 +11,16 @@
 /* POST /{rtype} */
 int op_create(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err);
+/*
+ * The server's own POST: creates one resource of type rtype in tenant
+ * from body inside txn, with every rule of op_create (validation, the
+ * type's hooks, uniqueness). For writes the server makes on its own,
+ * such as the demo tenant's starter credential types. body is changed;
+ * *out (may be NULL) is the stored form, arena-owned.
+ */
+int op_create_in(struct scim *s, struct store_txn *txn, struct str tenant,
+    struct str rtype, struct arena *a, struct json_value *body,
+    struct json_value **out, struct scim_err *err);
 /* GET /{rtype}/{id} */
 int op_get(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err);
@@ -22,6 +32,9 @@ int op_search(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err);
 /* PUT /{rtype}/{id} */
 int op_replace(struct scim *s, const struct scim_request *req,
+    struct scim_response *resp, struct scim_err *err);
+/* PATCH /{rtype}/{id} (RFC 7644 §3.5.2) */
+int op_patch(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err);
 /* DELETE /{rtype}/{id} */
 int op_delete(struct scim *s, const struct scim_request *req,

@@ -341,6 +341,21 @@ apply_level(const struct projection *p, const struct schema_rtype *rt,
 	obj->u.object.len = w;
 }
 
+int
+projection_wants(
+    const struct projection *p, const struct schema_rtype *rt, struct str name)
+{
+	struct filter_attrpath path = {STR_NULL, name, STR_NULL};
+	const struct schema *owner = NULL;
+	const struct schema_attr *sub = NULL;
+	const struct schema_attr *a = schema_resolve(rt, &path, &owner, &sub);
+
+	if (a == NULL)
+		return p == NULL || p->mode != PROJ_INCLUDE;
+	return keep(p, a, attr_hit(p, owner, a),
+	    schema_hit(p, owner != NULL ? owner : rt->core));
+}
+
 void
 projection_apply(const struct projection *p, const struct schema_rtype *rt,
     struct json_value *resource)

@@ -27,6 +27,10 @@ struct projection;
 int projection_parse(struct arena *a, const struct schema_rtype *rt,
     struct str attributes, struct str excluded, struct projection **out,
     struct scim_err *err);
+/* 1 if projection_apply would keep top-level attribute name, or any part
+ * of it (p may be NULL). For attributes that cost work to compute. */
+int projection_wants(
+    const struct projection *p, const struct schema_rtype *rt, struct str name);
 /* Applies to one resource; p may be NULL (then only `returned` rules). */
 void projection_apply(const struct projection *p, const struct schema_rtype *rt,
     struct json_value *resource);

@@ -87,6 +87,18 @@ record_decode(struct arena *a, struct str bytes, struct json_value **out,
 	return rc;
 }
 
+/* The type's load hook: the parts of a resource kept outside its record
+ * (resource.h). */
+static int
+load_rest(struct store_txn *txn, struct arena *a, struct str tenant,
+    const struct schema_rtype *rt, struct json_value *res, struct scim_err *err)
+{
+	struct resource_ctx c = {
+	    .arena = a, .rt = rt, .txn = txn, .tenant = tenant};
+
+	return resource_hooks_of(rt)->load(&c, res, err);
+}
+
 int
 record_load(struct store_txn *txn, struct arena *a, struct str tenant,
     const struct schema_rtype *rt, struct str id, struct json_value **out,
@@ -106,8 +118,21 @@ record_load(struct store_txn *txn, struct arena *a, struct str tenant,
 		rc = scim_err_set(err, rc, "the resource could not be read");
 	else
 		rc = record_decode(a, val, out, err);
+	if (rc == 0 && resource_hooks_of(rt)->load != NULL)
+		rc = load_rest(txn, a, tenant, rt, *out, err);
 out:
 	return rc;
+}
+
+struct resource_ctx
+record_ctx(struct scim *s, const struct scim_request *req,
+    const struct schema_rtype *rt)
+{
+	return (struct resource_ctx){.arena = req->arena,
+	    .rt = rt,
+	    .now_ms = date_now_ms(),
+	    .tenant = req->tenant,
+	    .scim = s};
 }
 
 int
@@ -185,16 +210,41 @@ record_etag(const struct json_value *res)
 	return v != NULL && v->type == JSON_STRING ? v->u.string : STR_NULL;
 }
 
+/* Appends s as "%.*s" would (up to a NUL); returns the end. */
+static char *
+put_view(char *d, struct str s)
+{
+	const char *nul = s.len > 0 ? memchr(s.ptr, '\0', s.len) : NULL;
+	size_t n = nul != NULL ? (size_t)(nul - s.ptr) : s.len;
+
+	if (n > 0)
+		memcpy(d, s.ptr, n);
+	return d + n;
+}
+
+/* Built by hand, not with arena_printf: it is on every reply, and the
+ * two vsnprintf passes cost more than the rest of the location. */
 char *
 record_location(struct arena *a, const struct scim_request *req,
     const struct schema_rtype *rt, struct str id)
 {
-	const char *ep = rt->endpoint;
+	struct str ep = str_from(rt->endpoint);
+	char *out, *d;
 
-	if (ep[0] == '/')
-		ep++;
-	return arena_printf(a, "%.*s/scim/%.*s/v2/%s/%.*s",
-	    STR_FMT(req->base_url), STR_FMT(req->tenant), ep, STR_FMT(id));
+	if (ep.len > 0 && ep.ptr[0] == '/')
+		ep = str_make(ep.ptr + 1, ep.len - 1);
+	out = arena_alloc(a,
+	    req->base_url.len + req->tenant.len + ep.len + id.len +
+		sizeof("/scim//v2//"));
+	d = put_view(out, req->base_url);
+	memcpy(d, "/scim/", 6);
+	d = put_view(d + 6, req->tenant);
+	memcpy(d, "/v2/", 4);
+	d = put_view(d + 4, ep);
+	*d++ = '/';
+	d = put_view(d, id);
+	*d = '\0';
+	return out;
 }
 
 int
@@ -227,18 +277,39 @@ meta_output(struct arena *a, struct json_value *res, const char *location)
 	json_object_set_cstr(a, res, "meta", meta);
 }
 
+/* base_url/scim/<tenant>/v2, the root $ref values are built on. */
+static struct str
+service_root(struct arena *a, const struct scim_request *req)
+{
+	char *out = arena_alloc(
+	    a, req->base_url.len + req->tenant.len + sizeof("/scim//v2"));
+	char *d = put_view(out, req->base_url);
+
+	memcpy(d, "/scim/", 6);
+	d = put_view(d + 6, req->tenant);
+	memcpy(d, "/v2", 3);
+	d += 3;
+	*d = '\0';
+	return str_make(out, (size_t)(d - out));
+}
+
 void
 record_output(const struct resource_ctx *c, const struct resource_type *t,
     const struct scim_request *req, struct json_value *res,
     const struct projection *p)
 {
 	const struct json_value *id = json_object_get_cstr(res, "id");
+	struct resource_ctx out;
 
 	if (id != NULL && id->type == JSON_STRING)
 		meta_output(c->arena, res,
 		    record_location(c->arena, req, t->rt, id->u.string));
-	if (t->hooks->to_output != NULL)
-		t->hooks->to_output(c, res);
+	if (t->hooks->to_output != NULL) {
+		out = *c;
+		out.root = service_root(c->arena, req);
+		out.proj = p;
+		t->hooks->to_output(&out, res);
+	}
 	projection_apply(p, t->rt, res);
 }
 
@@ -253,7 +324,7 @@ record_reply(const struct resource_ctx *c, const struct resource_type *t,
 
 	/* Read before projection, which may drop meta. */
 	if (tag.len > 0 && tag.len < sizeof(resp->etag))
-		snprintf(resp->etag, sizeof(resp->etag), "%.*s", STR_FMT(tag));
+		*put_view(resp->etag, tag) = '\0';
 	if (with_location && id != NULL && id->type == JSON_STRING)
 		resp->location =
 		    record_location(req->arena, req, t->rt, id->u.string);

@@ -36,10 +36,16 @@ int record_parse_body(const struct scim_request *req, struct json_value **out,
 int record_decode(struct arena *a, struct str bytes, struct json_value **out,
     struct scim_err *err);
 
-/* Loads tenant/type/id into the arena; SCIM_E_NOT_FOUND as above. */
+/* Loads tenant/type/id into the arena; SCIM_E_NOT_FOUND as above. The
+ * type's load hook completes it (a Group's members, kept as edges). */
 int record_load(struct store_txn *txn, struct arena *a, struct str tenant,
     const struct schema_rtype *rt, struct str id, struct json_value **out,
     struct scim_err *err);
+
+/* The hook context for one request: arena, type, one clock reading,
+ * tenant and the server context (resource.h). */
+struct resource_ctx record_ctx(struct scim *s, const struct scim_request *req,
+    const struct schema_rtype *rt);
 
 /* Compact JSON of res as an arena-owned view, for store_rec_*. */
 int record_encode(struct arena *a, const struct json_value *res,
@@ -70,7 +76,9 @@ int record_projection(const struct scim_request *req,
 
 /*
  * Turns a stored resource into what the client sees, in place:
- * meta.location, computed attributes, then projection p (may be NULL).
+ * meta.location, computed attributes (the type's to_output, with
+ * resource_ctx.root set for $ref values), then projection p (may be
+ * NULL).
  */
 void record_output(const struct resource_ctx *c, const struct resource_type *t,
     const struct scim_request *req, struct json_value *res,

@@ -6,11 +6,21 @@
 #include "config.h"
 
 #include "scim/credential.h"
+#include "scim/credential_type.h"
+#include "scim/group.h"
+#include "scim/population.h"
+#include "scim/projection.h"
 #include "scim/resource.h"
+#include "scim/scim.h"
+#include "scim/user.h"
 #include "util/log.h"
 
 static const struct resource_hooks *const table[] = {
     &credential_hooks,
+    &credential_type_hooks,
+    &user_hooks,
+    &group_hooks,
+    &population_hooks,
 };
 
 /* Plain RFC 7644 behaviour for a type without an entry. */
@@ -32,6 +42,69 @@ hooks_for(struct str name)
 		if (str_caseeq_cstr(name, table[i]->name))
 			h = table[i];
 	return h;
+}
+
+const struct resource_hooks *
+resource_hooks_of(const struct schema_rtype *rt)
+{
+	return hooks_for(str_from(rt->name));
+}
+
+/* 1 if a filter term anywhere in n is about top-level attribute name. */
+static int
+filter_names(const struct filter_node *n, struct str name)
+{
+	if (n == NULL)
+		return 0;
+	switch (n->op) {
+	case FILTER_AND:
+	case FILTER_OR:
+	case FILTER_NOT:
+		return filter_names(n->left, name) ||
+		    filter_names(n->right, name);
+	default:
+		return str_caseeq(n->path.attr, name);
+	}
+}
+
+int
+resource_wants(const struct resource_ctx *c, const char *name)
+{
+	if (c->matching)
+		return filter_names(c->filter, str_from(name));
+	return projection_wants(c->proj, c->rt, str_from(name));
+}
+
+struct json_value *
+resource_ref(const struct resource_ctx *c, const char *type, struct str id)
+{
+	const struct schema_rtype *rt = NULL;
+	const char *ep;
+
+	if (c->root.len > 0 && c->scim != NULL)
+		rt = schema_rtype_find(scim_registry(c->scim), str_from(type));
+	if (rt == NULL)
+		return NULL;
+	ep = rt->endpoint[0] == '/' ? rt->endpoint + 1 : rt->endpoint;
+	return json_cstring(c->arena,
+	    arena_printf(
+		c->arena, "%.*s/%s/%.*s", STR_FMT(c->root), ep, STR_FMT(id)));
+}
+
+int
+resource_output_txn(
+    const struct resource_ctx *c, struct store_txn **txn, int *own)
+{
+	int rc = 0;
+
+	*own = 0;
+	*txn = c->txn;
+	if (*txn == NULL && (c->scim == NULL || scim_store(c->scim) == NULL))
+		rc = SCIM_E_UNAVAILABLE;
+	else if (*txn == NULL &&
+	    (rc = store_read_begin(scim_store(c->scim), txn, NULL)) == 0)
+		*own = 1;
+	return rc;
 }
 
 int

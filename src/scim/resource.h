@@ -18,15 +18,38 @@
 #include "util/arena.h"
 #include "util/scim_err.h"
 
+struct scim;
+struct projection;
+
 /* What a hook may use; everything it allocates goes to arena. */
 struct resource_ctx {
 	struct arena *arena;
 	const struct schema_rtype *rt;
 	int64_t now_ms; /* one clock reading per request */
-	/* Inside a write transaction (in_txn, on_delete): the transaction
-	 * and the tenant. NULL/empty for hooks that run outside one. */
+	/* Inside a transaction (in_txn, on_delete, load; to_output during
+	 * a list scan): the transaction, else NULL. The tenant is set there
+	 * and by record_ctx(), empty in a bare context. */
 	struct store_txn *txn;
 	struct str tenant;
+	/* to_output from record_output: the service root
+	 * {base_url}/scim/{tenant}/v2 that server-built $ref URIs start
+	 * with (RFC 7643 §2.3.7). Empty elsewhere (filter matching in
+	 * list.c), where a hook leaves such $ref values out. */
+	struct str root;
+	/* The server context (store, registry, configuration); set by
+	 * record_ctx(), NULL in a bare context. to_output without c->txn
+	 * may begin a short read transaction on scim_store(c->scim): its
+	 * callers hold none then. A list scan sets c->txn to its read
+	 * transaction instead. */
+	struct scim *scim;
+	/* What the caller will read, so that to_output can skip costly
+	 * computed attributes nobody looks at (resource_wants): while a
+	 * list matches candidates, `matching` is set and `filter` is the
+	 * filter (NULL: none); for a reply, `proj` is the projection that
+	 * follows (NULL: the default attributes). */
+	int matching;
+	const struct filter_node *filter;
+	const struct projection *proj;
 };
 
 /* The inputs of a PUT. */
@@ -41,6 +64,18 @@ struct resource_put {
 
 struct resource_hooks {
 	const char *name; /* the ResourceType's name, e.g. "Credential" */
+	/*
+	 * POST: the id of the new resource, for a type whose ids are chosen
+	 * by the client (a CredentialType's id is the type code that
+	 * credentials name). body is the request body as sent: validation
+	 * drops `id`, a readOnly attribute. Sets *id (arena-owned or
+	 * borrowed from body) or fails with err filled. NULL: the server
+	 * assigns a UUID (RFC 7644 §3.3). An id already taken is 409
+	 * uniqueness.
+	 */
+	int (*client_id)(const struct resource_ctx *c,
+	    const struct json_value *body, struct str *id,
+	    struct scim_err *err);
 	/*
 	 * POST: res is the schema-validated body, without id and meta.
 	 * Applies the type's rules and server-set defaults in place.
@@ -75,6 +110,19 @@ struct resource_hooks {
 	/* Adds computed attributes to a resource about to be returned or
 	 * matched against a filter. May be NULL. */
 	void (*to_output)(const struct resource_ctx *c, struct json_value *res);
+	/*
+	 * Completes a resource read from its record with the attributes
+	 * kept elsewhere in the store (a Group's members are edges, see
+	 * group.h), so that PUT, PATCH and DELETE see the whole resource.
+	 * record_load() calls it with c->txn and c->tenant set. May be
+	 * NULL.
+	 */
+	int (*load)(const struct resource_ctx *c, struct json_value *res,
+	    struct scim_err *err);
+	/* Tolerate unknown schema URNs in a POST or PUT body, and drop
+	 * them (validate_opts.lenient_schemas): provisioning clients such
+	 * as Okta send their own extension URNs with Groups. */
+	int lenient_schemas;
 };
 
 /* A resource type as the operations see it. */
@@ -111,6 +159,34 @@ struct resource_ctx resource_ctx_in_txn(
 int resource_in_txn(const struct resource_type *t, const struct resource_ctx *c,
     struct store_txn *txn, struct str tenant, const struct json_value *cur,
     struct json_value *next, struct scim_err *err);
+
+/* The hooks of a resource type (the default ones when it has none). */
+const struct resource_hooks *resource_hooks_of(const struct schema_rtype *rt);
+
+/*
+ * 1 if the caller will read top-level attribute name of a resource
+ * (see resource_ctx): while matching, when the filter names it; for a
+ * reply, when the projection keeps it. For computed attributes that
+ * cost store reads.
+ */
+int resource_wants(const struct resource_ctx *c, const char *name);
+
+/*
+ * The URI of resource id of type (a ResourceType name) for a $ref value
+ * (RFC 7643 §2.3.7): c->root, the type's endpoint, the id. NULL when c
+ * has no root or no registry, or no such type is served.
+ */
+struct json_value *resource_ref(
+    const struct resource_ctx *c, const char *type, struct str id);
+
+/*
+ * For to_output: the transaction to read through, c->txn when set, else
+ * a short read transaction begun on c's store, and then *own is set and
+ * the caller ends it with store_read_end(). SCIM_E_UNAVAILABLE when c has
+ * neither (a bare context).
+ */
+int resource_output_txn(
+    const struct resource_ctx *c, struct store_txn **txn, int *own);
 
 /* A top-level attribute of rt by name: common (id, externalId, meta)
  * or core schema; NULL if none. */

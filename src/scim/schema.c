@@ -615,6 +615,7 @@ load_rtype(struct load_ctx *c, struct json_value *doc)
 			    rt.name, rt.endpoint);
 	add_meta(r, doc, "ResourceType");
 	rt.doc = doc;
+	rt.reg = r;
 	r->rtypes = arena_realloc(r->arena, r->rtypes, r->nrtypes * sizeof(rt),
 	    (r->nrtypes + 1) * sizeof(rt));
 	r->rtypes[r->nrtypes++] = rt;

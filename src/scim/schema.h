@@ -64,6 +64,8 @@ struct schema {
 	const struct json_value *doc; /* the Schema resource as served */
 };
 
+struct schema_registry;
+
 struct schema_ext {
 	const struct schema *schema;
 	int required;
@@ -76,9 +78,10 @@ struct schema_rtype {
 	const struct schema_ext *exts;
 	size_t nexts;
 	const struct json_value *doc; /* the ResourceType resource as served */
+	/* The registry the type belongs to, for rules that look at other
+	 * resource types (a CredentialType's `source` is a User path). */
+	const struct schema_registry *reg;
 };
-
-struct schema_registry;
 
 /* Loads dir; any malformed file fails with a detail naming file and
  * problem. Caller frees with schema_registry_free(). */

@@ -554,6 +554,52 @@ harness_create(const struct harness_server *srv, const char *token,
 	harness_resp_free(&r);
 }
 
+void
+harness_ctype(const struct harness_server *srv, const char *token,
+    const char *tenant, const char *code, const char *defs, const char *extra)
+{
+	struct harness_resp r;
+	char path[128], *body;
+	size_t n;
+
+	n = strlen(code) * 2 + (defs != NULL ? strlen(defs) : 2) +
+	    (extra != NULL ? strlen(extra) : 0) + 256;
+	body = malloc(n);
+	cr_assert_not_null(body);
+	snprintf(body, n,
+	    "{\"schemas\":[\"" HARNESS_CTYPE_URN "\"],\"id\":\"%s\","
+	    "\"name\":\"%s\",\"attributes\":%s%s}",
+	    code, code, defs != NULL ? defs : "[]", extra != NULL ? extra : "");
+	snprintf(path, sizeof(path), "/scim/%s/v2/CredentialTypes", tenant);
+	harness_post(srv, token, path, body, &r);
+	free(body);
+	EXPECT_STATUS(&r, 201);
+	harness_resp_free(&r);
+}
+
+void
+harness_user(const struct harness_server *srv, const char *token,
+    const char *tenant, const char *user_name, const char *display, char *id,
+    size_t idlen)
+{
+	struct harness_resp r;
+	char path[128], body[512];
+	const char *got;
+
+	snprintf(body, sizeof(body),
+	    "{\"schemas\":[\"" HARNESS_USER_URN
+	    "\"],\"userName\":\"%s\"%s%s%s}",
+	    user_name, display != NULL ? ",\"displayName\":\"" : "",
+	    display != NULL ? display : "", display != NULL ? "\"" : "");
+	snprintf(path, sizeof(path), "/scim/%s/v2/Users", tenant);
+	harness_post(srv, token, path, body, &r);
+	EXPECT_STATUS(&r, 201);
+	got = harness_jstr(harness_json(&r), "id");
+	cr_assert(got != NULL && strlen(got) < idlen, "no usable id");
+	strcpy(id, got);
+	harness_resp_free(&r);
+}
+
 /*
  * Criterion's documented custom main, ending in _exit: the runner process
  * of Criterion 2.4.1 now and then leaks 48 bytes inside libcriterion,

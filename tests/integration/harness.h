@@ -225,6 +225,21 @@ void harness_fx_teardown(void);
  * and copies the new id into id (at least 128 bytes). */
 void harness_create(const struct harness_server *srv, const char *token,
     const char *tenant, const char *body, char *id, size_t idlen);
+#define HARNESS_CTYPE_URN \
+	"urn:scimcred:params:scim:schemas:core:2.0:CredentialType"
+#define HARNESS_USER_URN "urn:ietf:params:scim:schemas:core:2.0:User"
+
+/* POSTs a CredentialType `code` (name = code) with the definitions defs
+ * (a JSON array's text, NULL for none) and extra members (text starting
+ * with ',', or NULL) to tenant's /CredentialTypes; asserts 201. */
+void harness_ctype(const struct harness_server *srv, const char *token,
+    const char *tenant, const char *code, const char *defs, const char *extra);
+/* POSTs a User with userName (and displayName unless NULL) to tenant's
+ * /Users; asserts 201 and copies the new id into id. */
+void harness_user(const struct harness_server *srv, const char *token,
+    const char *tenant, const char *user_name, const char *display, char *id,
+    size_t idlen);
+
 /* Monotonic milliseconds. */
 int64_t harness_now_ms(void);
 

@@ -17,8 +17,19 @@
 #define P_DELETE "credentialsIssuance:delete:credentials"
 #define P_SCHEMA "scim:read:schema"
 
-TestSuite(
-    auth, .init = harness_fx_setup, .fini = harness_fx_teardown, .timeout = 60);
+/* Credentials need a type of the tenant: CT_TEST and CT_X, without
+ * definitions. */
+static void
+setup(void)
+{
+	harness_fx_setup();
+	harness_ctype(
+	    &harness_fx, harness_fx.admin_token, "demo", "CT_TEST", NULL, NULL);
+	harness_ctype(
+	    &harness_fx, harness_fx.admin_token, "demo", "CT_X", NULL, NULL);
+}
+
+TestSuite(auth, .init = setup, .fini = harness_fx_teardown, .timeout = 60);
 
 static void
 token_with(const char *tenant, const char *perm, char *tok)
@@ -34,7 +45,7 @@ static void
 new_cred(char *id, char *path, size_t pathlen)
 {
 	harness_create(&harness_fx, harness_fx.admin_token, "demo",
-	    CRED("\"type\":\"CT_ACODE\""), id, 128);
+	    CRED("\"type\":\"CT_TEST\""), id, 128);
 	snprintf(path, pathlen, "/scim/demo/v2/Credential/%s", id);
 }
 
@@ -66,7 +77,7 @@ each_route(const char *token, const char *id_path, int *statuses)
 		.body = CRED("\"type\":\"CT_X\"")},
 	    {.method = "PUT",
 		.path = id_path,
-		.body = CRED("\"type\":\"CT_ACODE\"")},
+		.body = CRED("\"type\":\"CT_TEST\"")},
 	    {.method = "DELETE", .path = id_path},
 	    {.method = "GET", .path = "/scim/demo/v2/Schemas"},
 	    {.method = "GET", .path = "/scim/demo/v2/ServiceProviderConfig"},
@@ -327,7 +338,8 @@ ITEST(auth, unknown_routes_are_404_scim_errors)
 	    "/scim/demo",
 	    "/scim/demo/v2",
 	    "/scim/demo/v1/Credential",
-	    "/scim/demo/v2/Users",
+	    "/scim/demo/v2/Bulk",
+	    "/scim/demo/v2/users",
 	    "/scim/demo/v2/Credential/a/b",
 	};
 	struct harness_resp r;
@@ -368,7 +380,7 @@ ITEST(auth, tenants_do_not_see_each_others_data)
 	cr_assert_eq(
 	    harness_token_create(&harness_fx, "t2", NULL, tok, sizeof(tok)), 0);
 	harness_create(&harness_fx, harness_fx.admin_token, "demo",
-	    CRED("\"type\":\"CT_ACODE\",\"externalId\":\"shared\""), id,
+	    CRED("\"type\":\"CT_TEST\",\"externalId\":\"shared\""), id,
 	    sizeof(id));
 	/* the same id under t2 is not found */
 	snprintf(path, sizeof(path), "/scim/t2/v2/Credential/%s", id);

@@ -232,6 +232,8 @@ Test(crash, sigkill_loses_no_acknowledged_write, .fini = crash_cleanup,
 		w[i].recs = calloc(MAX_RECORDS, sizeof(struct record));
 	}
 	cr_assert_eq(harness_start(&srv), 0);
+	harness_ctype(&srv, srv.admin_token, "demo", "CT_CRASH",
+	    "[{\"name\":\"V\"}]", NULL);
 	for (c = 0; c < cycles; c++) {
 		run_writers(w, &seed);
 		cr_assert_eq(

@@ -17,8 +17,25 @@
 	"{\"name\":\"" n "\",\"type\":\"STRING\",\"value\":\"" v \
 	"\",\"readOnly\":" ro "}"
 
-TestSuite(credential, .init = harness_fx_setup, .fini = harness_fx_teardown,
-    .timeout = 60);
+/* The types these tests use: the demo tenant's own CT_ACODE has rules
+ * of its own (test_credential_types.c). */
+#define TEST_DEFS \
+	"[{\"name\":\"MY_ATTR0\"},{\"name\":\"MY_ATTR1\"}," \
+	"{\"name\":\"MY_ATTR2\"},{\"name\":\"A\"},{\"name\":\"KEEP\"}," \
+	"{\"name\":\"FREE\"},{\"name\":\"FIXED\",\"readOnly\":true}]"
+
+static void
+setup(void)
+{
+	harness_fx_setup();
+	harness_ctype(&harness_fx, harness_fx.admin_token, "demo", "CT_TEST",
+	    TEST_DEFS, NULL);
+	harness_ctype(&harness_fx, harness_fx.admin_token, "demo", "CT_OTHER",
+	    TEST_DEFS, NULL);
+}
+
+TestSuite(
+    credential, .init = setup, .fini = harness_fx_teardown, .timeout = 60);
 
 static const char *tok;
 
@@ -79,11 +96,11 @@ ITEST(credential, create_minimal)
 	const char *loc, *id, *v;
 
 	setup_tok();
-	harness_post(&harness_fx, tok, BASE, CRED("\"type\":\"CT_ACODE\""), &r);
+	harness_post(&harness_fx, tok, BASE, CRED("\"type\":\"CT_TEST\""), &r);
 	EXPECT_STATUS(&r, 201);
 	id = js(&r, "id");
 	cr_assert(id != NULL && *id != '\0');
-	cr_assert_str_eq(js(&r, "type"), "CT_ACODE");
+	cr_assert_str_eq(js(&r, "type"), "CT_TEST");
 	cr_assert_str_eq(js(&r, "status.status"), "PENDING");
 	cr_assert_eq(harness_jbool(harness_json(&r), "status.active"), 0);
 	cr_assert_str_eq(js(&r, "totalUsed"), "0");
@@ -106,19 +123,23 @@ ITEST(credential, create_minimal)
 ITEST(credential, create_full_and_get_round_trip)
 {
 	struct harness_resp r;
-	char id[128];
+	char id[128], user[128], body[1024], ref[300];
 
-	create(
+	setup_tok();
+	harness_user(
+	    &harness_fx, tok, "demo", "jdoe", "Jane Doe", user, sizeof(user));
+	snprintf(body, sizeof(body),
 	    CRED(
-		"\"type\":\"CT_ACODE\",\"externalId\":\"jdoe-1\","
+		"\"type\":\"CT_TEST\",\"externalId\":\"jdoe-1\","
 		"\"status\":{\"status\":\"ACTIVE\","
 		"\"startDate\":\"2018-11-21T14:14:59Z\","
 		"\"expiryDate\":\"2099-11-21T14:14:59Z\"},"
 		"\"attributes\":[" ATTR("MY_ATTR0", "value0", "false") "," ATTR(
-		    "MY_ATTR1", "value1",
-		    "true") "],"
-			    "\"owner\":{\"value\":\"user-17\",\"display\":\"J Doe\"}"),
-	    id);
+		    "FIXED", "value1",
+		    "false") "],"
+			     "\"owner\":{\"value\":\"%s\",\"display\":\"J Doe\"}"),
+	    user);
+	create(body, id);
 	get_ok(id, &r);
 	cr_assert_str_eq(js(&r, "id"), id);
 	cr_assert_str_eq(js(&r, "externalId"), "jdoe-1");
@@ -130,14 +151,18 @@ ITEST(credential, create_full_and_get_round_trip)
 	cr_assert_str_eq(js(&r, "attributes.0.name"), "MY_ATTR0");
 	cr_assert_str_eq(js(&r, "attributes.0.type"), "STRING");
 	cr_assert_str_eq(js(&r, "attributes.0.value"), "value0");
+	/* readOnly is the definition's, whatever the client said */
 	cr_assert_eq(
 	    harness_jbool(harness_json(&r), "attributes.0.readOnly"), 0);
 	cr_assert_eq(
 	    harness_jbool(harness_json(&r), "attributes.1.readOnly"), 1);
-	cr_assert_str_eq(js(&r, "owner.value"), "user-17");
-	/* owner.display and $ref are readOnly: the client's are ignored */
-	cr_assert_str_neq(
-	    js(&r, "owner.display") ? js(&r, "owner.display") : "", "J Doe");
+	cr_assert_str_eq(js(&r, "owner.value"), user);
+	/* owner.display and $ref are the server's: the User's displayName
+	 * and its URI */
+	cr_assert_str_eq(js(&r, "owner.display"), "Jane Doe");
+	snprintf(ref, sizeof(ref), "/scim/demo/v2/Users/%s", user);
+	cr_assert(
+	    ends_with(js(&r, "owner.$ref"), ref), "%s", js(&r, "owner.$ref"));
 	cr_assert_str_eq(harness_header(&r, "ETag"), js(&r, "meta.version"));
 	harness_resp_free(&r);
 }
@@ -172,7 +197,7 @@ ITEST(credential, create_ignores_id_meta_active_and_total_used)
 
 	setup_tok();
 	harness_post(&harness_fx, tok, BASE,
-	    CRED("\"id\":\"chosen-by-client\",\"type\":\"CT_ACODE\","
+	    CRED("\"id\":\"chosen-by-client\",\"type\":\"CT_TEST\","
 		 "\"meta\":{\"version\":\"W/\\\"77\\\"\","
 		 "\"created\":\"2000-01-01T00:00:00Z\"},"
 		 "\"status\":{\"status\":\"PENDING\",\"active\":true},"
@@ -192,7 +217,7 @@ ITEST(credential, external_id_is_unique_per_tenant)
 	char id[128], tok2[HARNESS_TOKEN_MAX];
 	struct harness_resp r;
 
-	create(CRED("\"type\":\"CT_ACODE\",\"externalId\":\"dup\""), id);
+	create(CRED("\"type\":\"CT_TEST\",\"externalId\":\"dup\""), id);
 	harness_post(&harness_fx, tok, BASE,
 	    CRED("\"type\":\"CT_OTHER\",\"externalId\":\"dup\""), &r);
 	EXPECT_ERROR(&r, 409, "uniqueness");
@@ -202,8 +227,9 @@ ITEST(credential, external_id_is_unique_per_tenant)
 	cr_assert_eq(
 	    harness_token_create(&harness_fx, "t2", NULL, tok2, sizeof(tok2)),
 	    0);
+	harness_ctype(&harness_fx, tok2, "t2", "CT_TEST", NULL, NULL);
 	harness_post(&harness_fx, tok2, "/scim/t2/v2/Credential",
-	    CRED("\"type\":\"CT_ACODE\",\"externalId\":\"dup\""), &r);
+	    CRED("\"type\":\"CT_TEST\",\"externalId\":\"dup\""), &r);
 	EXPECT_STATUS(&r, 201);
 	harness_resp_free(&r);
 	/* deleting the holder frees the value */
@@ -211,7 +237,7 @@ ITEST(credential, external_id_is_unique_per_tenant)
 	EXPECT_STATUS(&r, 204);
 	harness_resp_free(&r);
 	harness_post(&harness_fx, tok, BASE,
-	    CRED("\"type\":\"CT_ACODE\",\"externalId\":\"dup\""), &r);
+	    CRED("\"type\":\"CT_TEST\",\"externalId\":\"dup\""), &r);
 	EXPECT_STATUS(&r, 201);
 	harness_resp_free(&r);
 }
@@ -222,7 +248,7 @@ ITEST(credential, start_after_expiry_is_400)
 
 	setup_tok();
 	harness_post(&harness_fx, tok, BASE,
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"ACTIVE\","
+	    CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"ACTIVE\","
 		 "\"startDate\":\"2030-01-01T00:00:00Z\","
 		 "\"expiryDate\":\"2020-01-01T00:00:00Z\"}"),
 	    &r);
@@ -241,7 +267,7 @@ ITEST(credential, invalid_dates_are_400)
 	setup_tok();
 	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
 		snprintf(body, sizeof(body),
-		    CRED("\"type\":\"CT_ACODE\","
+		    CRED("\"type\":\"CT_TEST\","
 			 "\"status\":{\"expiryDate\":\"%s\"}"),
 		    dates[i]);
 		harness_post(&harness_fx, tok, BASE, body, &r);
@@ -260,8 +286,7 @@ check_date(const char *in, const char *utc_prefix)
 	const char *got;
 
 	snprintf(body, sizeof(body),
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"startDate\":\"%s\"}"),
-	    in);
+	    CRED("\"type\":\"CT_TEST\",\"status\":{\"startDate\":\"%s\"}"), in);
 	create(body, id);
 	get_ok(id, &r);
 	got = js(&r, "status.startDate");
@@ -298,7 +323,7 @@ ITEST(credential, get_with_attributes_and_excluded_attributes)
 	const struct json_value *v;
 	char id[128], p[1024];
 
-	create(CRED("\"type\":\"CT_ACODE\",\"externalId\":\"proj\","
+	create(CRED("\"type\":\"CT_TEST\",\"externalId\":\"proj\","
 		    "\"attributes\":[" ATTR("A", "1", "false") "]"),
 	    id);
 	snprintf(p, sizeof(p), "%s?attributes=externalId", path_of(id));
@@ -317,7 +342,7 @@ ITEST(credential, get_with_attributes_and_excluded_attributes)
 	EXPECT_STATUS(&r, 200);
 	v = harness_json(&r);
 	cr_assert_str_eq(harness_jstr(v, "id"), id);
-	cr_assert_str_eq(harness_jstr(v, "type"), "CT_ACODE");
+	cr_assert_str_eq(harness_jstr(v, "type"), "CT_TEST");
 	cr_assert_null(harness_jpath(v, "attributes"));
 	harness_resp_free(&r);
 
@@ -337,7 +362,7 @@ ITEST(credential, api_version_and_unknown_parameters_are_accepted)
 
 	setup_tok();
 	harness_post(&harness_fx, tok, BASE "?api-version=2&foo=bar",
-	    CRED("\"type\":\"CT_ACODE\""), &r);
+	    CRED("\"type\":\"CT_TEST\""), &r);
 	EXPECT_STATUS(&r, 201);
 	snprintf(id, sizeof(id), "%s", js(&r, "id"));
 	harness_resp_free(&r);
@@ -355,12 +380,12 @@ ITEST(credential, replace_updates_status_and_attributes)
 	struct harness_resp r;
 	char id[128];
 
-	create(CRED("\"type\":\"CT_ACODE\",\"externalId\":\"rep\","
+	create(CRED("\"type\":\"CT_TEST\",\"externalId\":\"rep\","
 		    "\"attributes\":[" ATTR("MY_ATTR0", "value0",
 			"false") "," ATTR("MY_ATTR1", "value1", "false") "]"),
 	    id);
 	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"ACTIVE\"},"
+	    CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"ACTIVE\"},"
 		 "\"attributes\":[" ATTR("MY_ATTR1", "new value1",
 		     "false") "," ATTR("MY_ATTR2", "two", "false") "]"),
 	    &r);
@@ -393,12 +418,11 @@ ITEST(credential, replace_leaves_omitted_sections_unchanged)
 	struct harness_resp r;
 	char id[128];
 
-	create(CRED("\"type\":\"CT_ACODE\","
+	create(CRED("\"type\":\"CT_TEST\","
 		    "\"attributes\":[" ATTR("KEEP", "kept", "false") "]"),
 	    id);
 	/* no attributes: they stay */
-	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"ACTIVE\"}"),
+	put(id, CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"ACTIVE\"}"),
 	    &r);
 	EXPECT_STATUS(&r, 200);
 	harness_resp_free(&r);
@@ -409,7 +433,7 @@ ITEST(credential, replace_leaves_omitted_sections_unchanged)
 	harness_resp_free(&r);
 	/* no status: it stays */
 	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"attributes\":[" ATTR(
+	    CRED("\"type\":\"CT_TEST\",\"attributes\":[" ATTR(
 		"KEEP", "changed", "false") "]"),
 	    &r);
 	EXPECT_STATUS(&r, 200);
@@ -425,12 +449,12 @@ ITEST(credential, replace_cannot_change_type)
 	struct harness_resp r;
 	char id[128];
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	put(id, CRED("\"type\":\"CT_OTHER\""), &r);
 	EXPECT_ERROR(&r, 400, "mutability");
 	harness_resp_free(&r);
 	get_ok(id, &r);
-	cr_assert_str_eq(js(&r, "type"), "CT_ACODE");
+	cr_assert_str_eq(js(&r, "type"), "CT_TEST");
 	cr_assert_str_eq(js(&r, "meta.version"), "W/\"1\"");
 	harness_resp_free(&r);
 }
@@ -440,11 +464,11 @@ ITEST(credential, replace_cannot_remove_a_read_only_attribute)
 	struct harness_resp r;
 	char id[128];
 
-	create(CRED("\"type\":\"CT_ACODE\",\"attributes\":[" ATTR(
+	create(CRED("\"type\":\"CT_TEST\",\"attributes\":[" ATTR(
 		   "FIXED", "f", "true") "," ATTR("FREE", "x", "false") "]"),
 	    id);
 	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"attributes\":[" ATTR(
+	    CRED("\"type\":\"CT_TEST\",\"attributes\":[" ATTR(
 		"FREE", "y", "false") "]"),
 	    &r);
 	EXPECT_ERROR(&r, 400, "mutability");
@@ -456,7 +480,7 @@ ITEST(credential, replace_cannot_remove_a_read_only_attribute)
 	harness_resp_free(&r);
 	/* keeping it while changing the other is fine */
 	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"attributes\":[" ATTR(
+	    CRED("\"type\":\"CT_TEST\",\"attributes\":[" ATTR(
 		"FIXED", "f", "true") "," ATTR("FREE", "y", "false") "]"),
 	    &r);
 	EXPECT_STATUS(&r, 200);
@@ -468,12 +492,12 @@ ITEST(credential, replace_ignores_id_meta_active_and_total_used)
 	struct harness_resp r;
 	char id[128], created[64];
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	get_ok(id, &r);
 	snprintf(created, sizeof(created), "%s", js(&r, "meta.created"));
 	harness_resp_free(&r);
 	put(id,
-	    CRED("\"id\":\"other-id\",\"type\":\"CT_ACODE\","
+	    CRED("\"id\":\"other-id\",\"type\":\"CT_TEST\","
 		 "\"meta\":{\"created\":\"2000-01-01T00:00:00Z\","
 		 "\"version\":\"W/\\\"99\\\"\",\"resourceType\":\"User\"},"
 		 "\"status\":{\"status\":\"PENDING\",\"active\":true},"
@@ -499,7 +523,7 @@ ITEST(credential, replace_unknown_is_404)
 	struct harness_resp r;
 
 	setup_tok();
-	put("nope", CRED("\"type\":\"CT_ACODE\""), &r);
+	put("nope", CRED("\"type\":\"CT_TEST\""), &r);
 	EXPECT_ERROR(&r, 404, NULL);
 	harness_resp_free(&r);
 }
@@ -509,7 +533,7 @@ ITEST(credential, delete_then_gone)
 	struct harness_resp r;
 	char id[128];
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	harness_delete(&harness_fx, tok, path_of(id), &r);
 	cr_assert_eq(r.status, 204);
 	cr_assert_eq(r.body_len, 0);
@@ -520,7 +544,7 @@ ITEST(credential, delete_then_gone)
 	harness_delete(&harness_fx, tok, path_of(id), &r);
 	EXPECT_ERROR(&r, 404, NULL);
 	harness_resp_free(&r);
-	put(id, CRED("\"type\":\"CT_ACODE\""), &r);
+	put(id, CRED("\"type\":\"CT_TEST\""), &r);
 	EXPECT_ERROR(&r, 404, NULL);
 	harness_resp_free(&r);
 }
@@ -530,7 +554,7 @@ ITEST(credential, json_content_type_is_accepted_and_others_are_415)
 	struct harness_resp r;
 	struct harness_req rq = {.method = "POST",
 	    .path = BASE,
-	    .body = CRED("\"type\":\"CT_ACODE\""),
+	    .body = CRED("\"type\":\"CT_TEST\""),
 	    .ctype = "application/json"};
 
 	setup_tok();
@@ -553,10 +577,10 @@ ITEST(credential, put_with_wrong_content_type_is_415)
 	struct harness_resp r;
 	char id[128];
 	struct harness_req rq = {.method = "PUT",
-	    .body = CRED("\"type\":\"CT_ACODE\""),
+	    .body = CRED("\"type\":\"CT_TEST\""),
 	    .ctype = "text/xml"};
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	rq.token = tok;
 	rq.path = path_of(id);
 	harness_send(&harness_fx, &rq, &r);

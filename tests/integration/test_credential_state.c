@@ -17,8 +17,15 @@
 	"{\"name\":\"" n "\",\"type\":\"STRING\",\"value\":\"" v \
 	"\",\"readOnly\":" ro "}"
 
-TestSuite(state, .init = harness_fx_setup, .fini = harness_fx_teardown,
-    .timeout = 60);
+static void
+setup(void)
+{
+	harness_fx_setup();
+	harness_ctype(&harness_fx, harness_fx.admin_token, "demo", "CT_TEST",
+	    "[{\"name\":\"WHO\"},{\"name\":\"N\"}]", NULL);
+}
+
+TestSuite(state, .init = setup, .fini = harness_fx_teardown, .timeout = 60);
 
 static const char *tok;
 
@@ -71,11 +78,11 @@ ITEST(state, stale_if_match_is_412_on_put_and_delete)
 	char id[128];
 	struct harness_req rq = {.method = "PUT",
 	    .token = NULL,
-	    .body = CRED(
-		"\"type\":\"CT_ACODE\",\"status\":{\"status\":\"ACTIVE\"}"),
+	    .body =
+		CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"ACTIVE\"}"),
 	    .headers = "If-Match: W/\"1\"\r\n"};
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	rq.token = tok;
 	rq.path = path_of(id);
 	harness_send(&harness_fx, &rq, &r); /* current: applies */
@@ -115,7 +122,7 @@ race_put(void *arg)
 	struct harness_req rq = {.method = "PUT",
 	    .path = rc->path,
 	    .token = harness_fx.admin_token,
-	    .body = CRED("\"type\":\"CT_ACODE\",\"attributes\":[" ATTR(
+	    .body = CRED("\"type\":\"CT_TEST\",\"attributes\":[" ATTR(
 		"WHO", "racer", "false") "]"),
 	    .headers = "If-Match: W/\"1\"\r\n"};
 
@@ -135,7 +142,7 @@ ITEST(state, concurrent_if_match_exactly_one_wins)
 	char id[128];
 	int i, ok = 0, stale = 0;
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	pthread_barrier_init(&start, NULL, RACERS);
 	for (i = 0; i < RACERS; i++) {
 		rc[i].start = &start;
@@ -162,7 +169,7 @@ ITEST(state, if_none_match_current_is_304)
 	struct harness_req rq = {
 	    .method = "GET", .headers = "If-None-Match: W/\"1\"\r\n"};
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	rq.token = tok;
 	rq.path = path_of(id);
 	harness_send(&harness_fx, &rq, &r);
@@ -181,11 +188,11 @@ ITEST(state, etag_equals_meta_version_after_every_write)
 	char id[128], prev[64] = "";
 	int i;
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
+	create(CRED("\"type\":\"CT_TEST\""), id);
 	for (i = 0; i < 4; i++) {
 		put(id,
-		    i % 2 ? CRED("\"type\":\"CT_ACODE\",\"attributes\":[]")
-			  : CRED("\"type\":\"CT_ACODE\",\"attributes\":[" ATTR(
+		    i % 2 ? CRED("\"type\":\"CT_TEST\",\"attributes\":[]")
+			  : CRED("\"type\":\"CT_TEST\",\"attributes\":[" ATTR(
 				"N", "v", "false") "]"),
 		    &r);
 		EXPECT_STATUS(&r, 200);
@@ -213,21 +220,20 @@ transitions_from(const char *from, const char *path_to, const char *legal)
 	size_t i;
 
 	for (i = 0; i < 5; i++) {
-		create(CRED("\"type\":\"CT_ACODE\""), id);
+		create(CRED("\"type\":\"CT_TEST\""), id);
 		steps = strdup(path_to);
 		for (s = strtok_r(steps, ",", &save); s != NULL;
 		     s = strtok_r(NULL, ",", &save)) {
 			snprintf(body, sizeof(body),
 			    CRED(
-				"\"type\":\"CT_ACODE\",\"status\":{\"status\":\"%s\"}"),
+				"\"type\":\"CT_TEST\",\"status\":{\"status\":\"%s\"}"),
 			    s);
 			cr_assert_eq(put(id, body, &r), 200, "step to %s", s);
 			harness_resp_free(&r);
 		}
 		free(steps);
 		snprintf(body, sizeof(body),
-		    CRED(
-			"\"type\":\"CT_ACODE\",\"status\":{\"status\":\"%s\"}"),
+		    CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"%s\"}"),
 		    all[i]);
 		snprintf(step, sizeof(step), ",%s,", all[i]);
 		put(id, body, &r);
@@ -281,15 +287,14 @@ ITEST(state, illegal_transition_names_the_allowed_ones)
 	char id[128];
 	const char *d;
 
-	create(CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"ACTIVE\"}"),
+	create(CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"ACTIVE\"}"),
 	    id);
 	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"REVOKED\"}"),
+	    CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"REVOKED\"}"),
 	    &r);
 	EXPECT_STATUS(&r, 200);
 	harness_resp_free(&r);
-	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"ACTIVE\"}"),
+	put(id, CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"ACTIVE\"}"),
 	    &r);
 	EXPECT_ERROR(&r, 400, "mutability");
 	d = js(&r, "detail");
@@ -304,14 +309,13 @@ ITEST(state, unknown_status_is_invalid_value)
 	struct harness_resp r;
 	char id[128];
 
-	create(CRED("\"type\":\"CT_ACODE\""), id);
-	put(id, CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"BOGUS\"}"),
+	create(CRED("\"type\":\"CT_TEST\""), id);
+	put(id, CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"BOGUS\"}"),
 	    &r);
 	EXPECT_ERROR(&r, 400, "invalidValue");
 	harness_resp_free(&r);
 	harness_post(&harness_fx, tok, BASE,
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"BOGUS\"}"),
-	    &r);
+	    CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"BOGUS\"}"), &r);
 	EXPECT_ERROR(&r, 400, "invalidValue");
 	harness_resp_free(&r);
 }
@@ -324,7 +328,7 @@ active_for(const char *status, const char *dates)
 	int a;
 
 	snprintf(body, sizeof(body),
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"%s\"%s}"),
+	    CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"%s\"%s}"),
 	    status, dates);
 	create(body, id);
 	get_ok(id, &r);
@@ -359,10 +363,10 @@ ITEST(state, suspended_is_not_active)
 	struct harness_resp r;
 	char id[128];
 
-	create(CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"ACTIVE\"}"),
+	create(CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"ACTIVE\"}"),
 	    id);
 	put(id,
-	    CRED("\"type\":\"CT_ACODE\",\"status\":{\"status\":\"SUSPENDED\"}"),
+	    CRED("\"type\":\"CT_TEST\",\"status\":{\"status\":\"SUSPENDED\"}"),
 	    &r);
 	EXPECT_STATUS(&r, 200);
 	cr_assert_eq(harness_jbool(harness_json(&r), "status.active"), 0);

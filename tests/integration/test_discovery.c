@@ -88,6 +88,7 @@ ITEST(discovery, service_provider_config)
 	cr_expect_eq(harness_jbool(v, "filter.supported"), 1);
 	cr_expect_eq(harness_jbool(v, "etag.supported"), 1);
 	cr_expect_eq(harness_jbool(v, "sort.supported"), 1);
+	cr_expect_eq(harness_jbool(v, "patch.supported"), 1);
 	{
 		int64_t max = 0;
 

@@ -20,8 +20,17 @@
 #define CRED(fields) "{\"schemas\":[\"" HARNESS_CRED_URN "\"]," fields "}"
 #define SEARCH_PRE "{\"schemas\":[\"" HARNESS_SEARCH_URN "\"],\"filter\":\""
 
-TestSuite(hostile, .init = harness_fx_setup, .fini = harness_fx_teardown,
-    .timeout = 90);
+/* CT_A exists, so a body refused here is refused for what the test
+ * sends, not for naming an unknown credential type. */
+static void
+setup(void)
+{
+	harness_fx_setup();
+	harness_ctype(&harness_fx, harness_fx.admin_token, "demo", "CT_A",
+	    "[{\"name\":\"A\"}]", NULL);
+}
+
+TestSuite(hostile, .init = setup, .fini = harness_fx_teardown, .timeout = 90);
 
 static void
 get_path(const char *path, int allow_close)

@@ -178,8 +178,10 @@ ITEST(lifecycle, data_survives_a_graceful_restart)
 	struct harness_resp r;
 
 	harness_create(&harness_fx, harness_fx.admin_token, "demo",
-	    CRED("\"type\":\"CT_ACODE\",\"externalId\":\"keep-me\""), id,
-	    sizeof(id));
+	    CRED("\"type\":\"CT_ACODE\",\"externalId\":\"keep-me\","
+		 "\"attributes\":[{\"name\":\"ACTIVATION_CODE\","
+		 "\"value\":\"AB12-CD34\"}]"),
+	    id, sizeof(id));
 	snprintf(path, sizeof(path), "/scim/demo/v2/Credential/%s", id);
 	harness_get(&harness_fx, harness_fx.admin_token, path, &r);
 	EXPECT_STATUS(&r, 200);

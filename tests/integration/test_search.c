@@ -17,36 +17,50 @@
 	"\",\"readOnly\":false}"
 
 static char ids[5][128];
+static char users[2][128];
 
-/* Five credentials; c5 has no externalId. */
+/* Five credentials of types CT_A, CT_B and CT_C; c5 has no externalId;
+ * alpha and beta belong to two Users. */
 static void
 seed(void)
 {
-	static const char *bodies[] = {
-	    CRED("\"externalId\":\"alpha\",\"type\":\"CT_A\","
-		 "\"status\":{\"status\":\"ACTIVE\"},"
-		 "\"attributes\":[" ATTR(
-		     "COLOR", "red") "],"
-				     "\"owner\":{\"value\":\"user-1\"}"),
-	    CRED("\"externalId\":\"beta\",\"type\":\"CT_A\","
-		 "\"attributes\":[" ATTR(
-		     "COLOR", "blue") "],"
-				      "\"owner\":{\"value\":\"user-2\"}"),
-	    CRED("\"externalId\":\"gamma\",\"type\":\"CT_B\","
-		 "\"status\":{\"status\":\"ACTIVE\","
-		 "\"expiryDate\":\"2030-01-01T00:00:00Z\"},"
-		 "\"attributes\":[" ATTR("COLOR", "red") "]"),
-	    CRED("\"externalId\":\"delta\",\"type\":\"CT_B\","
-		 "\"status\":{\"expiryDate\":\"2020-06-01T00:00:00Z\"},"
-		 "\"attributes\":[" ATTR("SIZE", "large") "]"),
-	    CRED("\"type\":\"CT_C\""),
+	static const char *fields[] = {
+	    "\"externalId\":\"alpha\",\"type\":\"CT_A\","
+	    "\"status\":{\"status\":\"ACTIVE\"},"
+	    "\"attributes\":[" ATTR("COLOR", "red") "]",
+	    "\"externalId\":\"beta\",\"type\":\"CT_A\","
+	    "\"attributes\":[" ATTR("COLOR", "blue") "]",
+	    "\"externalId\":\"gamma\",\"type\":\"CT_B\","
+	    "\"status\":{\"status\":\"ACTIVE\","
+	    "\"expiryDate\":\"2030-01-01T00:00:00Z\"},"
+	    "\"attributes\":[" ATTR("COLOR", "red") "]",
+	    "\"externalId\":\"delta\",\"type\":\"CT_B\","
+	    "\"status\":{\"expiryDate\":\"2020-06-01T00:00:00Z\"},"
+	    "\"attributes\":[" ATTR("SIZE", "large") "]",
+	    "\"type\":\"CT_C\"",
 	};
+	static const char *const types[] = {"CT_A", "CT_B", "CT_C"};
+	const char *tok;
+	char body[1024];
 	size_t i;
 
 	harness_fx_setup();
-	for (i = 0; i < 5; i++)
-		harness_create(&harness_fx, harness_fx.admin_token, "demo",
-		    bodies[i], ids[i], sizeof(ids[i]));
+	tok = harness_fx.admin_token;
+	for (i = 0; i < 3; i++)
+		harness_ctype(&harness_fx, tok, "demo", types[i],
+		    "[{\"name\":\"COLOR\"},{\"name\":\"SIZE\"}]", NULL);
+	harness_user(&harness_fx, tok, "demo", "user-1", NULL, users[0],
+	    sizeof(users[0]));
+	harness_user(&harness_fx, tok, "demo", "user-2", NULL, users[1],
+	    sizeof(users[1]));
+	for (i = 0; i < 5; i++) {
+		snprintf(body, sizeof(body),
+		    "{\"schemas\":[\"" HARNESS_CRED_URN "\"],%s%s%s%s}",
+		    fields[i], i < 2 ? ",\"owner\":{\"value\":\"" : "",
+		    i < 2 ? users[i] : "", i < 2 ? "\"}" : "");
+		harness_create(
+		    &harness_fx, tok, "demo", body, ids[i], sizeof(ids[i]));
+	}
 }
 
 TestSuite(search, .init = seed, .fini = harness_fx_teardown, .timeout = 60);
@@ -164,7 +178,8 @@ ITEST(search, eq_on_each_indexed_attribute)
 	expect_filter("externalId eq \"alpha\"", "alpha");
 	expect_filter("type eq \"CT_B\"", "delta,gamma");
 	expect_filter("status.status eq \"ACTIVE\"", "alpha,gamma");
-	expect_filter("owner.value eq \"user-2\"", "beta");
+	snprintf(f, sizeof(f), "owner.value eq \"%s\"", users[1]);
+	expect_filter(f, "beta");
 	expect_filter("status.expiryDate eq \"2030-01-01T00:00:00Z\"", "gamma");
 	snprintf(f, sizeof(f), "id eq \"%s\"", ids[3]);
 	expect_filter(f, "delta");

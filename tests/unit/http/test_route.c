@@ -69,6 +69,9 @@ Test(route, credential_routes)
 	cr_assert_eq(match(ROUTE_PUT, "Credential", "abc", &m, allow), 0);
 	cr_assert_eq(m.route->handler, op_replace);
 	cr_assert_eq(m.route->need.perm, PERM_CRED_UPDATE);
+	cr_assert_eq(match(ROUTE_PATCH, "Credential", "abc", &m, allow), 0);
+	cr_assert_eq(m.route->handler, op_patch);
+	cr_assert_eq(m.route->need.perm, PERM_CRED_UPDATE);
 	cr_assert_eq(match(ROUTE_DELETE, "Credential", "abc", &m, allow), 0);
 	cr_assert_eq(m.route->handler, op_delete);
 	cr_assert_eq(m.route->need.perm, PERM_CRED_DELETE);
@@ -126,9 +129,12 @@ Test(route, method_not_allowed_lists_allow)
 	char allow[ROUTE_ALLOW_MAX];
 
 	cr_assert_eq(
-	    match(ROUTE_PATCH, "Credential", "abc", &m, allow), SCIM_E_METHOD);
+	    match(ROUTE_PATCH, "Credential", NULL, &m, allow), SCIM_E_METHOD);
 	cr_assert_null(m.route);
-	cr_assert_str_eq(allow, "GET, HEAD, PUT, DELETE, OPTIONS");
+	cr_assert_str_eq(allow, "GET, HEAD, POST, OPTIONS");
+	cr_assert_eq(
+	    match(ROUTE_POST, "Credential", "abc", &m, allow), SCIM_E_METHOD);
+	cr_assert_str_eq(allow, "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
 	cr_assert_eq(
 	    match(ROUTE_DELETE, "Credential", NULL, &m, allow), SCIM_E_METHOD);
 	cr_assert_str_eq(allow, "GET, HEAD, POST, OPTIONS");
@@ -151,7 +157,7 @@ Test(route, unknown_paths_not_found)
 	struct scim_err err;
 
 	cr_assert_eq(
-	    match(ROUTE_GET, "Users", NULL, &m, allow), SCIM_E_NOT_FOUND);
+	    match(ROUTE_GET, "Bulk", NULL, &m, allow), SCIM_E_NOT_FOUND);
 	cr_assert_str_eq(allow, "");
 	cr_assert_eq(
 	    match(ROUTE_GET, "credential", NULL, &m, allow), SCIM_E_NOT_FOUND);

@@ -651,3 +651,68 @@ Test(json_parse, strings_are_arena_copies)
 	cr_assert_eq(v->u.object.members[0].key.len, 3);
 	cr_assert_str_eq(v->u.object.members[0].value->u.string.ptr, "value");
 }
+
+/*
+ * scan_raw skips plain bytes eight at a time: whatever the alignment of
+ * a NUL, a bad UTF-8 byte or a bad escape inside a long plain run, it is
+ * still found, at its own position.
+ */
+Test(json_parse, scan_finds_bad_bytes_at_every_offset)
+{
+	char buf[64], want[64];
+	size_t k, len;
+
+	for (k = 0; k < 24; k++) {
+		len = (size_t)snprintf(buf, sizeof(buf), "{\"a\":\"%s\"}",
+		    "abcdefghijklmnopqrstuvwxyz0123");
+		buf[6 + k] = '\0';
+		snprintf(want, sizeof(want), "NUL byte at byte %zu", 7 + k);
+		reject_len(buf, len, want);
+		buf[6 + k] = (char)0xC0;
+		snprintf(
+		    want, sizeof(want), "invalid UTF-8 at byte %zu", 7 + k);
+		reject_len(buf, len, want);
+	}
+	for (k = 0; k < 16; k++) {
+		len = (size_t)snprintf(buf, sizeof(buf), "[\"%.*s\\ud800\"]",
+		    (int)k, "abcdefghijklmnop");
+		snprintf(want, sizeof(want),
+		    "high surrogate without a low one at byte %zu", 3 + k);
+		reject_len(buf, len, want);
+	}
+}
+
+/*
+ * yajl decodes escaped strings into a buffer that doubles as it grows;
+ * its blocks come from the arena up to 64 KiB and from malloc past that
+ * (json_parse.c). A long escaped string takes it across that line.
+ */
+Test(json_parse, long_escaped_string)
+{
+	const size_t n = 200000;
+	char *doc = malloc(2 * n + 8), *p = doc;
+	struct json_value *v;
+	size_t i;
+
+	*p++ = '[';
+	*p++ = '"';
+	for (i = 0; i < n; i++) {
+		if (i % 50 == 49) {
+			*p++ = '\\';
+			*p++ = 'n';
+		} else {
+			*p++ = (char)('a' + i % 26);
+		}
+	}
+	*p++ = '"';
+	*p++ = ']';
+	v = parse_len(doc, (size_t)(p - doc));
+	cr_assert_eq(v->u.array.len, 1);
+	v = v->u.array.items[0];
+	cr_assert_eq(v->type, JSON_STRING);
+	cr_assert_eq(v->u.string.len, n);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(v->u.string.ptr[i],
+		    i % 50 == 49 ? '\n' : (char)('a' + i % 26), "byte %zu", i);
+	free(doc);
+}

@@ -316,3 +316,22 @@ Test(json_write, appends_to_existing_content)
 	cr_assert_eq(json_write(parse("[1,2]"), &B), 0);
 	cr_assert_str_eq(B.data, "HTTP body: [1,2]");
 }
+
+/* Plain strings are copied in one go; a byte that needs escaping, at any
+ * position, still sends the whole string through the escaping path. */
+Test(json_write, escape_at_any_offset)
+{
+	char in[24], want[40];
+	size_t k;
+
+	for (k = 0; k < 16; k++) {
+		memcpy(in, "abcdefghijklmnop", 16);
+		in[16] = '\0';
+		in[k] = '\n';
+		snprintf(want, sizeof(want), "\"%.*s\\n%s\"", (int)k, in,
+		    in + k + 1);
+		expect_write(json_cstring(A, in), want);
+	}
+	expect_write(json_cstring(A, ""), "\"\"");
+	expect_write(json_cstring(A, "plain ascii ~!"), "\"plain ascii ~!\"");
+}

@@ -81,6 +81,12 @@ ox_scim(void)
 	return ox.s;
 }
 
+struct store *
+ox_store(void)
+{
+	return ox.st;
+}
+
 struct arena *
 ox_arena(void)
 {
@@ -157,6 +163,73 @@ ox_create(const char *tenant, const char *body)
 	cr_assert_eq(p.rc, 0, "create: %d %s", p.rc, p.err.detail);
 	cr_assert_eq(p.status, 201);
 	return ox_str(p.json, "id");
+}
+
+void
+ox_ctype(
+    const char *tenant, const char *code, const char *defs, const char *extra)
+{
+	char *body = arena_printf(ox.a,
+	    "{\"schemas\":[\"" OX_CTYPE_URN "\"],\"id\":\"%s\","
+	    "\"name\":\"%s\",\"attributes\":%s%s}",
+	    code, code, defs != NULL ? defs : "[]", extra != NULL ? extra : "");
+	struct ox_req r = {
+	    .tenant = tenant, .rtype = "CredentialType", .body = body};
+	struct ox_resp p = ox_call(op_create, &r);
+
+	cr_assert_eq(
+	    p.rc, 0, "CredentialType %s: %d %s", code, p.rc, p.err.detail);
+}
+
+struct user_rec {
+	struct str tenant, id, bytes;
+};
+
+static int
+user_put(struct store_txn *txn, void *arg, struct scim_err *err)
+{
+	struct user_rec *u = arg;
+
+	return store_rec_put(
+	    txn, u->tenant, STR_LIT("User"), u->id, u->bytes, err);
+}
+
+void
+ox_user(const char *tenant, const char *id, const char *user_name,
+    const char *display)
+{
+	struct user_rec u = {.tenant = str_from(tenant), .id = str_from(id)};
+	struct scim_err err = {0};
+	char *text;
+
+	text = arena_printf(ox.a,
+	    "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+	    "\"id\":\"%s\",\"userName\":\"%s\"%s%s%s}",
+	    id, user_name, display != NULL ? ",\"displayName\":\"" : "",
+	    display != NULL ? display : "", display != NULL ? "\"" : "");
+	u.bytes = str_from(text);
+	cr_assert_eq(
+	    store_write(ox.st, user_put, &u, &err), 0, "%s", err.detail);
+}
+
+void
+ox_setup_creds(void)
+{
+	static const char *const tenants[] = {"t1", "t2"};
+	size_t i;
+
+	ox_setup_real();
+	for (i = 0; i < 2; i++) {
+		ox_ctype(tenants[i], "CT_ACODE", OX_TEST_DEFS, NULL);
+		ox_ctype(tenants[i], "CT_OTHER", OX_TEST_DEFS, NULL);
+		ox_ctype(tenants[i], "CT_OTP", OX_TEST_DEFS, NULL);
+		ox_ctype(tenants[i], "CT_PKI", OX_TEST_DEFS, NULL);
+		ox_ctype(tenants[i], "T", NULL, NULL);
+		ox_user(tenants[i], "user-1", "ann", "Ann Example");
+		ox_user(tenants[i], "user-2", "bob", NULL);
+		ox_user(tenants[i], "u1", "u1", NULL);
+		ox_user(tenants[i], "u2", "u2", NULL);
+	}
 }
 
 struct json_value *

@@ -45,6 +45,7 @@ void ox_teardown(void);
 void ox_setup_real(void);
 void ox_setup_ext(void);
 struct scim *ox_scim(void);
+struct store *ox_store(void);
 struct arena *ox_arena(void);
 
 struct ox_resp ox_call(scim_handler h, const struct ox_req *r);
@@ -52,6 +53,35 @@ struct ox_resp ox_call(scim_handler h, const struct ox_req *r);
 /* POSTs body to /Credential of tenant and returns the new id (asserts
  * 201). */
 const char *ox_create(const char *tenant, const char *body);
+
+#define OX_CTYPE_URN "urn:scimcred:params:scim:schemas:core:2.0:CredentialType"
+
+/* POSTs a CredentialType with id `code` (name = code) and the given
+ * `attributes` definitions (JSON array text, NULL for none) and extra
+ * members (text starting with ',', or NULL) to tenant (asserts 201). */
+void ox_ctype(
+    const char *tenant, const char *code, const char *defs, const char *extra);
+/* Writes a User record straight into the store, as the Users resource
+ * type would keep it: id, userName, and displayName unless NULL. */
+void ox_user(const char *tenant, const char *id, const char *user_name,
+    const char *display);
+/*
+ * The real schemas plus what the Credential tests assume: in tenants t1
+ * and t2, types CT_ACODE, CT_OTHER, CT_OTP and CT_PKI defining every
+ * attribute name those tests use (OX_TEST_DEFS) and T (no definitions);
+ * Users user-1 (displayName "Ann Example"), user-2 (userName "bob"), u1
+ * and u2 (userName only).
+ */
+void ox_setup_creds(void);
+#define OX_TEST_DEFS \
+	"[{\"name\":\"A\"},{\"name\":\"B\"},{\"name\":\"a\"}," \
+	"{\"name\":\"K\"},{\"name\":\"L\"},{\"name\":\"X\"}," \
+	"{\"name\":\"NEW\",\"type\":\"BOOLEAN\"},{\"name\":\"MY_ATTR0\"}," \
+	"{\"name\":\"MY_ATTR1\"},{\"name\":\"MY_ATTR2\"}," \
+	"{\"name\":\"MY_DATE\",\"type\":\"DATE\"}," \
+	"{\"name\":\"N\",\"type\":\"INT\"}," \
+	"{\"name\":\"EXPIRY_THRESHOLD_OF_ACTIVATION_CODE\",\"type\":\"INT\"," \
+	"\"readOnly\":true}]"
 
 /* Parses JSON text into the test arena (asserts). */
 struct json_value *ox_json(const char *text);

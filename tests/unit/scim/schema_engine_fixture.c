@@ -1,7 +1,9 @@
 /* Helpers shared by the schema engine tests; see schema_engine_fixture.h. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "schema_engine_fixture.h"
 #include "util/buf.h"
@@ -23,6 +25,35 @@ fx_testdata(const char *rel, char *buf, size_t bufsz)
 	cr_assert_not_null(d, "SCIMCRED_TESTDATA is not set (run make check)");
 	snprintf(buf, bufsz, "%s/%s", d, rel);
 	return buf;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+size_t
+fx_list_json(const char *sub, char (*names)[128], size_t max)
+{
+	char path[4096];
+	struct dirent *e;
+	size_t n = 0, len;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", fx_schemas_dir(), sub);
+	d = opendir(path);
+	cr_assert_not_null(d, "cannot list %s", path);
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		cr_assert(n < max && len < 128, "too many files in %s", path);
+		snprintf(names[n++], 128, "%s", e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	return n;
 }
 
 struct schema_registry *

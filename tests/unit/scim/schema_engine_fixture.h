@@ -19,6 +19,10 @@
 const char *fx_schemas_dir(void);
 const char *fx_testdata(const char *rel, char *buf, size_t bufsz);
 
+/* The *.json files of scim-schemas/<sub> in name order (the order the
+ * registry loads them in): at most max names of up to 127 bytes. */
+size_t fx_list_json(const char *sub, char (*names)[128], size_t max);
+
 /* Loads a registry or fails the test. Caller frees. */
 struct schema_registry *fx_load(const char *dir);
 struct schema_registry *fx_load_real(void);

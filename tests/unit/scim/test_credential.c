@@ -151,15 +151,24 @@ member(const struct json_value *e, const char *k)
 
 TestSuite(credential_attr, .init = setup, .fini = teardown);
 
-Test(credential_attr, defaults_type_string_and_readonly_false)
+/* Without a type the shape check leaves type and readOnly to the
+ * credential's CredentialType (credential_attrs_conform). */
+Test(credential_attr, type_and_readonly_are_left_to_the_type)
 {
 	struct json_value *e = parse("{\"name\":\"MY_ATTR0\",\"value\":\"x\"}");
 	struct scim_err err;
 
 	cr_assert_eq(norm(e, &err), 0, "%s", err.detail);
-	cr_expect_str_eq(member(e, "type"), "STRING");
-	cr_expect_eq(json_object_get_cstr(e, "readOnly")->type, JSON_BOOL);
-	cr_expect_eq(json_object_get_cstr(e, "readOnly")->u.boolean, 0);
+	cr_expect_null(json_object_get_cstr(e, "type"));
+	cr_expect_null(json_object_get_cstr(e, "readOnly"));
+	cr_expect_str_eq(member(e, "value"), "x");
+	e = parse("{\"name\":\"N\",\"value\":\"007\",\"readOnly\":null}");
+	cr_assert_eq(norm(e, &err), 0, "%s", err.detail);
+	cr_expect_str_eq(
+	    member(e, "value"), "007", "no type, no canonical form");
+	cr_expect_null(json_object_get_cstr(e, "readOnly"));
+	cr_expect_eq(norm(parse("{\"name\":\"N\",\"readOnly\":\"yes\"}"), &err),
+	    SCIM_E_INVALID_VALUE);
 }
 
 Test(credential_attr, type_is_canonicalised)
@@ -232,7 +241,8 @@ Test(credential_attr, bad_value_detail_names_the_attribute)
 
 	cr_assert_eq(norm(e, &err), SCIM_E_INVALID_VALUE);
 	cr_expect_str_eq(err.detail,
-	    "attributes[name eq \"MY_DATE\"].value: \"xyz\" is not a DATE");
+	    "attributes[name eq \"MY_DATE\"].value: \"xyz\" is not a DATE, "
+	    "a date-time such as 2018-11-21T14:14:59Z (invalidDate)");
 }
 
 Test(credential_attr, long_values_are_clipped_in_details)
@@ -246,7 +256,12 @@ Test(credential_attr, long_values_are_clipped_in_details)
 	text[sizeof(text) - 1] = '\0';
 	e = parse(text);
 	cr_assert_eq(norm(e, &err), SCIM_E_INVALID_VALUE);
-	cr_expect_lt(strlen(err.detail), 160, "%s", err.detail);
+	/* the 400-digit value is cut to 64 bytes in the detail */
+	cr_expect_lt(strlen(err.detail), 200, "%s", err.detail);
+	cr_expect_null(strstr(err.detail,
+			   "00000000000000000000000000000000000"
+			   "00000000000000000000000000000000"),
+	    "%s", err.detail);
 }
 
 Test(credential_attr, name_is_required_and_type_must_be_known)

@@ -117,26 +117,26 @@ Test(discovery, one_schema)
  * the documents validation reads. */
 Test(discovery, schemas_list_serves_the_files)
 {
-	static const char *const files[] = {"credential.json",
-	    "resource-type.json", "schema.json",
-	    "service-provider-config.json"};
+	static char files[64][128];
 	struct json_value *got, *res, *want, *meta;
 	char path[4096];
-	size_t i;
+	size_t i, n = fx_list_json("schemas", files, 64);
 
 	cr_assert_eq(
 	    discovery_schemas(ctx, &req, &resp, &err), 0, "%s", err.detail);
 	got = body();
-	cr_assert_eq(json_object_get_cstr(got, "totalResults")->u.integer, 4);
-	cr_assert_eq(json_object_get_cstr(got, "itemsPerPage")->u.integer, 4);
+	cr_assert_eq(
+	    json_object_get_cstr(got, "totalResults")->u.integer, (int64_t)n);
+	cr_assert_eq(
+	    json_object_get_cstr(got, "itemsPerPage")->u.integer, (int64_t)n);
 	cr_assert_eq(json_object_get_cstr(got, "startIndex")->u.integer, 1);
 	cr_assert_str_eq(json_object_get_cstr(got, "schemas")
 			     ->u.array.items[0]
 			     ->u.string.ptr,
 	    "urn:ietf:params:scim:api:messages:2.0:ListResponse");
 	res = json_object_get_cstr(got, "Resources");
-	cr_assert_eq(res->u.array.len, 4);
-	for (i = 0; i < 4; i++) {
+	cr_assert_eq(res->u.array.len, n);
+	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/schemas/%s", fx_schemas_dir(),
 		    files[i]);
 		want = fx_json_file(ar, path);
@@ -155,16 +155,16 @@ Test(discovery, schemas_list_serves_the_files)
 
 Test(discovery, unknown_names_are_not_found)
 {
-	req.id = STR_LIT("User");
+	req.id = STR_LIT("Widget");
 	cr_assert_eq(discovery_rtype(ctx, &req, &resp, &err), SCIM_E_NOT_FOUND);
-	cr_assert_str_eq(err.detail, "no resource type named 'User'");
-	req.id = STR_LIT("urn:ietf:params:scim:schemas:core:2.0:User");
+	cr_assert_str_eq(err.detail, "no resource type named 'Widget'");
+	req.id = STR_LIT("urn:ietf:params:scim:schemas:core:2.0:Widget");
 	cr_assert_eq(
 	    discovery_schema(ctx, &req, &resp, &err), SCIM_E_NOT_FOUND);
 	cr_assert_str_eq(err.detail,
 	    "no schema with id "
 	    "'urn:ietf:params:scim:schemas:core:2.0:"
-	    "User'");
+	    "Widget'");
 	req.id = STR_LIT("a\nb");
 	cr_assert_eq(discovery_rtype(ctx, &req, &resp, &err), SCIM_E_NOT_FOUND);
 	cr_assert_str_eq(err.detail, "no resource type named 'a?b'");

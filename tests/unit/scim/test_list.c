@@ -74,13 +74,14 @@ static void
 setup_small(void)
 {
 	ox_setup_counts(NULL, 3, 4);
+	ox_ctype("t1", "CT_ACODE", OX_TEST_DEFS, NULL);
 }
 
-TestSuite(list, .init = ox_setup_real, .fini = ox_teardown);
+TestSuite(list, .init = ox_setup_creds, .fini = ox_teardown);
 TestSuite(paging, .init = setup_small, .fini = ox_teardown);
-TestSuite(filter, .init = ox_setup_real, .fini = ox_teardown);
-TestSuite(sort, .init = ox_setup_real, .fini = ox_teardown);
-TestSuite(search, .init = ox_setup_real, .fini = ox_teardown);
+TestSuite(filter, .init = ox_setup_creds, .fini = ox_teardown);
+TestSuite(sort, .init = ox_setup_creds, .fini = ox_teardown);
+TestSuite(search, .init = ox_setup_creds, .fini = ox_teardown);
 TestSuite(typed_sort, .init = ox_setup_ext, .fini = ox_teardown);
 
 /* ------------------------------------------------------------ list */

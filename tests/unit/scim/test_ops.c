@@ -87,10 +87,10 @@ set_clock(const char *text)
 	date_set_now(ms);
 }
 
-TestSuite(create, .init = ox_setup_real, .fini = ox_teardown);
-TestSuite(get, .init = ox_setup_real, .fini = ox_teardown);
-TestSuite(replace, .init = ox_setup_real, .fini = ox_teardown);
-TestSuite(delete, .init = ox_setup_real, .fini = ox_teardown);
+TestSuite(create, .init = ox_setup_creds, .fini = ox_teardown);
+TestSuite(get, .init = ox_setup_creds, .fini = ox_teardown);
+TestSuite(replace, .init = ox_setup_creds, .fini = ox_teardown);
+TestSuite(delete, .init = ox_setup_creds, .fini = ox_teardown);
 
 /* ---------------------------------------------------------- create */
 
@@ -245,7 +245,8 @@ Test(create, attribute_value_must_fit_its_type)
 
 	cr_expect_eq(p.rc, SCIM_E_INVALID_VALUE);
 	cr_expect_str_eq(p.err.detail,
-	    "attributes[name eq \"MY_DATE\"].value: \"xyz\" is not a DATE");
+	    "attributes[name eq \"MY_DATE\"].value: \"xyz\" is not a DATE, "
+	    "a date-time such as 2018-11-21T14:14:59Z (invalidDate)");
 	p = post("t1",
 	    CRED(",\"attributes\":[{\"name\":\"N\",\"type\":\"FLOAT\"}]"));
 	cr_expect_eq(p.rc, SCIM_E_INVALID_VALUE);
@@ -282,7 +283,9 @@ Test(create, a_refused_create_writes_nothing)
 	    json_object_get_cstr(l.json, "totalResults")->u.integer, 1);
 }
 
-Test(create, owner_value_is_kept_and_readonly_parts_dropped)
+/* owner.display and owner.$ref are the server's: the client's are
+ * ignored; display is the User's userName when it has no displayName. */
+Test(create, owner_value_is_kept_and_readonly_parts_are_the_servers)
 {
 	struct ox_resp p = post("t1",
 	    CRED(",\"owner\":{\"value\":\"u1\",\"$ref\":\"https://x/u1\","
@@ -290,8 +293,9 @@ Test(create, owner_value_is_kept_and_readonly_parts_dropped)
 
 	cr_assert_eq(p.rc, 0, "%s", p.err.detail);
 	cr_expect_str_eq(ox_str(p.json, "owner.value"), "u1");
-	cr_expect_null(ox_str(p.json, "owner.display"));
-	cr_expect_null(ox_str(p.json, "owner.$ref"));
+	cr_expect_str_eq(ox_str(p.json, "owner.display"), "u1");
+	cr_expect_str_eq(
+	    ox_str(p.json, "owner.$ref"), OX_BASE "/scim/t1/v2/Users/u1");
 }
 
 Test(create, malformed_bodies_are_invalid_syntax)
@@ -593,20 +597,29 @@ Test(replace, attribute_list_replaces_but_readonly_stays)
 		 "\"value\":\"5\"}]"),
 	    NULL);
 	cr_expect_eq(p.rc, SCIM_E_MUTABILITY);
-	/* or its type */
+	cr_expect(strstr(p.err.detail, "(modifyReadonlyData)") != NULL, "%s",
+	    p.err.detail);
+	/* or declaring another type than the definition's */
 	p = put(id,
 	    CRED(",\"attributes\":[{\"name\":"
-		 "\"EXPIRY_THRESHOLD_OF_ACTIVATION_CODE\",\"value\":\"-1\"}]"),
+		 "\"EXPIRY_THRESHOLD_OF_ACTIVATION_CODE\",\"type\":\"LONG\","
+		 "\"value\":\"-1\"}]"),
 	    NULL);
-	cr_expect_eq(p.rc, SCIM_E_MUTABILITY);
-	/* or clearing the flag in so many words */
+	cr_expect_eq(p.rc, SCIM_E_INVALID_VALUE);
+	/* the flag is the definition's: "readOnly": false changes nothing */
 	p = put(id,
 	    CRED(",\"attributes\":[{\"name\":"
 		 "\"EXPIRY_THRESHOLD_OF_ACTIVATION_CODE\",\"type\":\"INT\","
 		 "\"value\":\"-1\",\"readOnly\":false}]"),
 	    NULL);
-	cr_expect_eq(p.rc, SCIM_E_MUTABILITY);
-	/* kept as is (flag left out), others dropped, one added */
+	cr_assert_eq(p.rc, 0, "%s", p.err.detail);
+	cr_expect_eq(
+	    json_object_get_cstr(
+		json_object_get_cstr(p.json, "attributes")->u.array.items[0],
+		"readOnly")
+		->u.boolean,
+	    1);
+	/* kept as is (type left out), others dropped, one added */
 	p = put(id,
 	    CRED(",\"attributes\":[{\"name\":"
 		 "\"EXPIRY_THRESHOLD_OF_ACTIVATION_CODE\",\"type\":\"int\","
@@ -774,19 +787,30 @@ Test(delete, other_tenants_cannot_delete)
 
 /* ----------------------------------------------------------- bounds */
 
+/* A credential has at most one attribute per definition, and a type at
+ * most 64 definitions: the largest list round trips; a list of 10,000
+ * is refused at the first name the type does not define. */
 Test(create, the_largest_attribute_list_round_trips)
 {
-	struct buf b;
+	struct buf defs, b;
 	struct ox_resp p;
 	const char *id;
 	int i;
 
+	buf_init(&defs);
 	buf_init(&b);
+	buf_append_cstr(&defs, "[");
+	for (i = 0; i < 64; i++)
+		buf_printf(&defs, "%s{\"name\":\"A%05d\",\"maxLength\":1000}",
+		    i ? "," : "", i);
+	buf_append_cstr(&defs, "]");
+	ox_ctype("t1", "CT_BIG", buf_cstr(&defs), NULL);
 	buf_append_cstr(&b,
 	    "{\"schemas\":[\"" OX_CRED_URN "\"],"
-	    "\"type\":\"T\",\"attributes\":[");
-	for (i = 0; i < 10000; i++)
-		buf_printf(&b, "%s{\"name\":\"A%05d\"}", i ? "," : "", i);
+	    "\"type\":\"CT_BIG\",\"attributes\":[");
+	for (i = 0; i < 64; i++)
+		buf_printf(&b, "%s{\"name\":\"A%05d\",\"value\":\"%01000d\"}",
+		    i ? "," : "", i, i);
 	buf_append_cstr(&b, "]}");
 	p = post("t1", buf_cstr(&b));
 	cr_assert_eq(p.rc, 0, "%s", p.err.detail);
@@ -794,8 +818,19 @@ Test(create, the_largest_attribute_list_round_trips)
 	p = get("t1", id, NULL);
 	cr_assert_eq(p.rc, 0, "%s", p.err.detail);
 	cr_expect_eq(
-	    json_object_get_cstr(p.json, "attributes")->u.array.len, 10000);
+	    json_object_get_cstr(p.json, "attributes")->u.array.len, 64);
 	p = put(id, buf_cstr(&b), NULL);
 	cr_expect_eq(p.rc, 0, "%s", p.err.detail);
+	buf_reset(&b);
+	buf_append_cstr(&b,
+	    "{\"schemas\":[\"" OX_CRED_URN "\"],"
+	    "\"type\":\"CT_BIG\",\"attributes\":[");
+	for (i = 0; i < 10000; i++)
+		buf_printf(&b, "%s{\"name\":\"A%05d\"}", i ? "," : "", i);
+	buf_append_cstr(&b, "]}");
+	p = post("t1", buf_cstr(&b));
+	cr_expect_eq(p.rc, SCIM_E_INVALID_VALUE);
+	cr_expect(strstr(p.err.detail, "A00064") != NULL, "%s", p.err.detail);
 	buf_free(&b);
+	buf_free(&defs);
 }
