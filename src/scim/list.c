@@ -551,8 +551,7 @@ consider(
 	rc = record_decode(scratch, val, &res, err);
 	if (rc != 0)
 		goto out;
-	if (r->t->hooks->to_output != NULL)
-		r->t->hooks->to_output(&c, res);
+	record_complete(&c, r->t, r->req, res, NULL);
 	if (r->filter != NULL && !filter_match(r->filter, res))
 		goto out;
 	if (r->sort != NULL)

@@ -294,7 +294,7 @@ service_root(struct arena *a, const struct scim_request *req)
 }
 
 void
-record_output(const struct resource_ctx *c, const struct resource_type *t,
+record_complete(const struct resource_ctx *c, const struct resource_type *t,
     const struct scim_request *req, struct json_value *res,
     const struct projection *p)
 {
@@ -310,6 +310,14 @@ record_output(const struct resource_ctx *c, const struct resource_type *t,
 		out.proj = p;
 		t->hooks->to_output(&out, res);
 	}
+}
+
+void
+record_output(const struct resource_ctx *c, const struct resource_type *t,
+    const struct scim_request *req, struct json_value *res,
+    const struct projection *p)
+{
+	record_complete(c, t, req, res, p);
 	projection_apply(p, t->rt, res);
 }
 

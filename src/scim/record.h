@@ -80,6 +80,15 @@ int record_projection(const struct scim_request *req,
  * resource_ctx.root set for $ref values), then projection p (may be
  * NULL).
  */
+/*
+ * Completes a stored resource into what a client sees, before any
+ * projection: meta.location and the type's computed attributes ($ref
+ * values, status.active, groups). Filters and sorting match against this
+ * form, so an attribute a client can read is one it can filter on.
+ */
+void record_complete(const struct resource_ctx *c,
+    const struct resource_type *t, const struct scim_request *req,
+    struct json_value *res, const struct projection *p);
 void record_output(const struct resource_ctx *c, const struct resource_type *t,
     const struct scim_request *req, struct json_value *res,
     const struct projection *p);

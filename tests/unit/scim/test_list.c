@@ -374,6 +374,17 @@ Test(filter, unique_key_lookups_answer_like_a_scan)
 	cr_expect_str_eq(matching("id eq \"no-such-id\""), "");
 }
 
+/* What a client reads it can filter on: meta.location is added at output
+ * time, not stored, and must still match. */
+Test(filter, output_only_attributes_can_be_filtered)
+{
+	mixed();
+	cr_expect_str_eq(matching("meta.location pr"), "a,b,c,d");
+	cr_expect_str_eq(
+	    matching("meta.location co \"/Credential/\""), "a,b,c,d");
+	cr_expect_str_eq(matching("not (meta.location pr)"), "");
+}
+
 Test(filter, computed_active_can_be_filtered)
 {
 	mixed();
