@@ -51,12 +51,25 @@ escapes_ok(struct str s)
 static int
 decode_once(struct arena *a, struct str raw, int plus, struct str *out)
 {
-	char *in, *dec;
-	size_t n = 0;
+	char *in, *dec = NULL;
+	size_t n;
 	int rc = -1;
 
 	if (!escapes_ok(raw))
 		return -1;
+	/* Nothing to decode (the usual path segment): the copy is the
+	 * answer, without evhttp_uridecode's malloc and free. A NUL is left
+	 * to the slow path, which stops at it as before. */
+	for (n = 0; n < raw.len; n++)
+		if (raw.ptr[n] == '%' || raw.ptr[n] == '\0' ||
+		    (plus && raw.ptr[n] == '+'))
+			break;
+	if (n == raw.len) {
+		*out = str_make(arena_strndup(a, raw.ptr, raw.len), raw.len);
+		rc = 0;
+		goto out;
+	}
+	n = 0;
 	in = arena_strndup(a, raw.ptr, raw.len);
 	dec = evhttp_uridecode(in, plus, &n);
 	if (dec == NULL)
@@ -194,6 +207,45 @@ query_piece(struct arena *a, struct str piece, struct scim_param *p,
 	return 0;
 }
 
+/* The RFC 7644 §3.4.2 list parameters, compared case-insensitively. */
+static const struct str scim_query_names[] = {
+    STR_LIT("filter"),
+    STR_LIT("sortBy"),
+    STR_LIT("sortOrder"),
+    STR_LIT("startIndex"),
+    STR_LIT("count"),
+    STR_LIT("attributes"),
+    STR_LIT("excludedAttributes"),
+};
+
+/*
+ * A SCIM parameter given twice ("?filter=a&filter=b") is refused: we
+ * would act on the first while a proxy or WAF in front may judge the
+ * last, so the two would not agree on what the request asks.
+ */
+static int
+query_duplicates(const struct scim_param *p, size_t n, struct scim_err *err)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0;
+		     k < sizeof(scim_query_names) / sizeof(scim_query_names[0]);
+		     k++)
+			if (str_caseeq(p[i].name, scim_query_names[k]))
+				break;
+		if (k == sizeof(scim_query_names) / sizeof(scim_query_names[0]))
+			continue;
+		for (j = 0; j < i; j++)
+			if (str_caseeq(p[j].name, p[i].name))
+				return scim_err_set(err, SCIM_E_INVALID_VALUE,
+				    "query parameter \"%.*s\" given more than "
+				    "once",
+				    STR_FMT(scim_query_names[k]));
+	}
+	return 0;
+}
+
 int
 request_parse_query(struct arena *a, struct str raw, struct scim_param **out,
     size_t *nout, struct scim_err *err)
@@ -224,6 +276,9 @@ request_parse_query(struct arena *a, struct str raw, struct scim_param **out,
 		}
 		start = i + 1;
 	}
+	rc = query_duplicates(params, n, err);
+	if (rc != 0)
+		return rc;
 	*out = params;
 	*nout = n;
 	return 0;
@@ -277,14 +332,16 @@ enum hdr {
 	HDR_COUNT
 };
 
-static const char *const hdr_names[HDR_COUNT] = {
-    [HDR_TE] = "Transfer-Encoding",
-    [HDR_CL] = "Content-Length",
-    [HDR_HOST] = "Host",
-    [HDR_AUTH] = "Authorization",
-    [HDR_CT] = "Content-Type",
-    [HDR_IF_MATCH] = "If-Match",
-    [HDR_IF_NONE_MATCH] = "If-None-Match",
+/* Views, so that matching every header of every request against these
+ * compares lengths before bytes and never calls strlen. */
+static const struct str hdr_names[HDR_COUNT] = {
+    [HDR_TE] = STR_LIT("Transfer-Encoding"),
+    [HDR_CL] = STR_LIT("Content-Length"),
+    [HDR_HOST] = STR_LIT("Host"),
+    [HDR_AUTH] = STR_LIT("Authorization"),
+    [HDR_CT] = STR_LIT("Content-Type"),
+    [HDR_IF_MATCH] = STR_LIT("If-Match"),
+    [HDR_IF_NONE_MATCH] = STR_LIT("If-None-Match"),
 };
 
 static int
@@ -314,12 +371,12 @@ request_check_headers(const struct request_header *h, size_t n,
 				    err, "control byte in a header value");
 		}
 		for (k = 0; k < HDR_COUNT; k++) {
-			if (!str_caseeq_cstr(h[i].name, hdr_names[k]))
+			if (!str_caseeq(h[i].name, hdr_names[k]))
 				continue;
 			if (seen[k].ptr != NULL)
 				return scim_err_set(err, SCIM_E_BAD_REQUEST,
-				    "malformed headers: %s sent twice",
-				    hdr_names[k]);
+				    "malformed headers: %.*s sent twice",
+				    STR_FMT(hdr_names[k]));
 			seen[k] = h[i].value;
 		}
 	}
@@ -339,10 +396,30 @@ request_check_headers(const struct request_header *h, size_t n,
 	if (out->has_body && !body_allowed)
 		return bad_header(
 		    err, "a body is not allowed with this method");
+	out->chunked = seen[HDR_TE].ptr != NULL;
+	out->has_host = seen[HDR_HOST].ptr != NULL;
 	out->authorization = seen[HDR_AUTH];
 	out->content_type = seen[HDR_CT];
 	out->if_match = seen[HDR_IF_MATCH];
 	out->if_none_match = seen[HDR_IF_NONE_MATCH];
+	return 0;
+}
+
+int
+request_check_version(
+    const struct request_headers *h, int major, int minor, struct scim_err *err)
+{
+	int v11 = major > 1 || (major == 1 && minor >= 1);
+
+	/* RFC 9112 §6.1: chunked framing in an HTTP/1.0 message can't be
+	 * trusted (1.0 has no chunked coding; an intermediary may read the
+	 * body differently), so it is a framing fault. */
+	if (h->chunked && !v11)
+		return bad_header(
+		    err, "Transfer-Encoding in an HTTP/1.0 request");
+	/* RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400. */
+	if (v11 && !h->has_host)
+		return bad_header(err, "no Host header in an HTTP/1.1 request");
 	return 0;
 }
 

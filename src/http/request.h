@@ -59,7 +59,10 @@ int request_parse_path(struct arena *a, struct str raw,
  * Parses a raw query into an arena array of at most REQUEST_MAX_PARAMS
  * parameters, in order; empty pieces ("a=1&&b=2") are skipped. A piece
  * without '=' has an empty value. SCIM_E_BAD_REQUEST for an empty name, a
- * bad %-escape, an encoded NUL or too many parameters.
+ * bad %-escape, an encoded NUL or too many parameters; SCIM_E_INVALID_VALUE
+ * when one of the RFC 7644 §3.4.2 parameters (filter, sortBy, sortOrder,
+ * startIndex, count, attributes, excludedAttributes; names compared
+ * case-insensitively) appears more than once.
  */
 int request_parse_query(struct arena *a, struct str raw,
     struct scim_param **out, size_t *nout, struct scim_err *err);
@@ -77,6 +80,8 @@ struct request_headers {
 	struct str if_match;
 	struct str if_none_match;
 	int has_body; /* Content-Length > 0 or Transfer-Encoding: chunked */
+	int chunked; /* Transfer-Encoding: chunked was sent */
+	int has_host; /* a Host header was sent */
 };
 
 /*
@@ -92,6 +97,15 @@ struct request_headers {
  */
 int request_check_headers(const struct request_header *h, size_t n,
     int body_allowed, struct request_headers *out, struct scim_err *err);
+
+/*
+ * Checks headers already passed by request_check_headers against the
+ * request's HTTP version: chunked framing in HTTP/1.0 (RFC 9112 §6.1) and
+ * an HTTP/1.1 request without Host (§3.2) are SCIM_E_BAD_REQUEST, and the
+ * connection must be closed after the reply.
+ */
+int request_check_version(const struct request_headers *h, int major, int minor,
+    struct scim_err *err);
 
 /*
  * 0 if ct names application/scim+json or application/json (RFC 7644

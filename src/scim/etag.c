@@ -135,7 +135,7 @@ etag_if_match(struct str header, struct str current, struct scim_err *err)
 {
 	int rc = 0, m;
 
-	if (header.len == 0)
+	if (header.ptr == NULL)
 		goto out;
 	m = list_matches(header, current);
 	if (m < 0)
@@ -146,6 +146,27 @@ etag_if_match(struct str header, struct str current, struct scim_err *err)
 		rc = scim_err_set(err, SCIM_E_PRECONDITION,
 		    "If-Match does not match the current version %.*s; read "
 		    "the resource again and retry",
+		    STR_FMT(current));
+out:
+	return rc;
+}
+
+int
+etag_if_none_match_write(
+    struct str header, struct str current, struct scim_err *err)
+{
+	int rc = 0, m;
+
+	if (header.ptr == NULL)
+		goto out;
+	m = list_matches(header, current);
+	if (m < 0)
+		rc = scim_err_set(err, SCIM_E_BAD_REQUEST,
+		    "If-None-Match must be \"*\" or a list of entity-tags "
+		    "such as W/\"3\"");
+	else if (m == 1)
+		rc = scim_err_set(err, SCIM_E_PRECONDITION,
+		    "If-None-Match matches the current version %.*s",
 		    STR_FMT(current));
 out:
 	return rc;

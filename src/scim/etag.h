@@ -21,14 +21,26 @@ size_t etag_format(uint64_t version, char out[ETAG_MAX]);
 int etag_parse(struct str tag, uint64_t *version);
 
 /*
- * If-Match for PUT, PATCH and DELETE: header is the raw value (may be
- * empty: no condition), current the resource's ETag. "*" matches any
- * existing resource; otherwise one listed tag must match by weak
- * comparison (RFC 7232 §2.3.2). Returns 0, SCIM_E_PRECONDITION when
- * nothing matches, or SCIM_E_BAD_REQUEST when header is not an
- * entity-tag list.
+ * If-Match for PUT, PATCH and DELETE: header is the raw value (ptr NULL:
+ * the header was not sent, no condition), current the resource's ETag.
+ * "*" matches any existing resource; otherwise one listed tag must match
+ * by weak comparison (RFC 7232 §2.3.2). Returns 0, SCIM_E_PRECONDITION
+ * when nothing matches, or SCIM_E_BAD_REQUEST when header is not an
+ * entity-tag list, an empty value included (RFC 9110 §13.1.1: the field
+ * is "*" or one or more entity-tags).
  */
 int etag_if_match(struct str header, struct str current, struct scim_err *err);
+
+/*
+ * If-None-Match for PUT, PATCH and DELETE of the existing resource whose
+ * ETag is current (RFC 9110 §13.1.2): "*", or a listed tag matching by
+ * weak comparison, makes the condition false and the answer 412
+ * (SCIM_E_PRECONDITION). 0 when the header was not sent (ptr NULL) or
+ * matches nothing; SCIM_E_BAD_REQUEST when it is not "*" or an
+ * entity-tag list.
+ */
+int etag_if_none_match_write(
+    struct str header, struct str current, struct scim_err *err);
 
 /*
  * If-None-Match for GET: 1 when header ("*" or a list) matches current by

@@ -32,6 +32,9 @@ delete_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 	    d->req->id, &cur, err);
 	if (rc == 0)
 		rc = etag_if_match(d->req->if_match, record_etag(cur), err);
+	if (rc == 0)
+		rc = etag_if_none_match_write(
+		    d->req->if_none_match, record_etag(cur), err);
 	if (rc == 0 && d->t->hooks->on_delete != NULL)
 		rc = d->t->hooks->on_delete(&in, txn, cur, err);
 	if (rc != 0)

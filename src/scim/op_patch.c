@@ -92,6 +92,9 @@ patch_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 	if (rc == 0)
 		rc = etag_if_match(p->req->if_match, record_etag(cur), err);
 	if (rc == 0)
+		rc = etag_if_none_match_write(
+		    p->req->if_none_match, record_etag(cur), err);
+	if (rc == 0)
 		rc = patch_apply(a, p->t->rt, p->ops, cur, &po, &cand, err);
 	if (rc == 0) {
 		c.cur = cur;

@@ -42,6 +42,9 @@ replace_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 	    r->req->id, &cur, err);
 	if (rc == 0)
 		rc = etag_if_match(r->req->if_match, record_etag(cur), err);
+	if (rc == 0)
+		rc = etag_if_none_match_write(
+		    r->req->if_none_match, record_etag(cur), err);
 	if (rc == 0) {
 		c.cur = cur;
 		rc = commit_replace(txn, &c, &r->out, err);

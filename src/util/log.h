@@ -50,8 +50,11 @@ void log_access(const struct log_access *a);
 
 /*
  * Copies src into dst (size dstsz, always NUL-terminated), escaping
- * control bytes, quotes, backslashes and non-ASCII as \xNN so that hostile
- * text can't forge log lines or JSON. Returns the length written.
+ * control bytes, quotes, backslashes and non-ASCII so that hostile text
+ * can't forge log lines or JSON: as \xNN in text format; in JSON format
+ * (log_init json) as \" \\ and \u00NN, so the result can sit inside a
+ * JSON string. An escape that does not fit is dropped whole. Returns the
+ * length written.
  */
 size_t log_escape(char *dst, size_t dstsz, const char *src, size_t len);
 

@@ -110,7 +110,7 @@ open_log(const struct harness_server *srv, const char *name)
 static pid_t
 spawn_daemon(struct harness_server *srv)
 {
-	char listen[64], threads[] = "2";
+	char listen[64], threads[] = "2", idle[16];
 	const char *schemas = getenv("SCIMCRED_SCHEMAS");
 	const char *argv[16];
 	int n = 0, out_fd, err_fd;
@@ -128,6 +128,11 @@ spawn_daemon(struct harness_server *srv)
 	if (schemas != NULL && *schemas != '\0') {
 		argv[n++] = "--schemas-dir";
 		argv[n++] = schemas;
+	}
+	if (srv->idle_timeout > 0) {
+		snprintf(idle, sizeof(idle), "%d", srv->idle_timeout);
+		argv[n++] = "--idle-timeout";
+		argv[n++] = idle;
 	}
 	argv[n] = NULL;
 	out_fd = open_log(srv, "stdout");

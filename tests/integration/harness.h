@@ -37,6 +37,7 @@ struct harness_server {
 	char data[300];
 	/* Printed by the first start: tenant "demo", every permission. */
 	char admin_token[HARNESS_TOKEN_MAX];
+	int idle_timeout; /* --idle-timeout for (re)starts; 0: default */
 	int64_t started_ms; /* when the last start began */
 	int64_t ready_ms; /* when it first answered HTTP */
 };

@@ -276,6 +276,30 @@ Test(request, query_parameter_cap)
 	cr_assert_eq(query(raw, &ps, &n), SCIM_E_BAD_REQUEST);
 }
 
+/* A WAF may read the last of two filters while we act on the first:
+ * a repeated SCIM parameter is refused, however its name is cased or
+ * encoded; other repeated names are left to whoever reads them. */
+Test(request, query_repeated_scim_parameter_rejected)
+{
+	static const char *const bad[] = {"filter=a&filter=b",
+	    "count=1&x=2&COUNT=3", "sortBy=a&sortby=b", "sortOrder=a&sortOrder",
+	    "startIndex=1&startindex=1", "attributes=a&%61ttributes=b",
+	    "excludedAttributes=a&excludedattributes=a"};
+	struct scim_param *ps;
+	struct scim_err err;
+	size_t n, i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		scim_err_clear(&err);
+		cr_assert_eq(
+		    request_parse_query(a, str_from(bad[i]), &ps, &n, &err),
+		    SCIM_E_INVALID_VALUE, "%s", bad[i]);
+		cr_assert_not_null(strstr(err.detail, "given more than once"));
+	}
+	cr_assert_eq(query("x=1&x=2&filter=a&count=1", &ps, &n), 0);
+	cr_assert_eq(n, 4);
+}
+
 #define H(n, v) \
 	{ \
 		STR_LIT(n), STR_LIT(v) \
@@ -331,6 +355,30 @@ Test(request, transfer_encoding_must_be_exactly_chunked)
 	cr_assert_eq(out.has_body, 1);
 	cr_assert_eq(headers(both, 2, 1, &out), SCIM_E_BAD_REQUEST);
 	cr_assert_eq(headers(twice, 2, 1, &out), SCIM_E_BAD_REQUEST);
+}
+
+/* RFC 9112 §6.1: chunked in HTTP/1.0 is faulty framing; §3.2: an
+ * HTTP/1.1 request needs Host. */
+Test(request, version_rules)
+{
+	const struct request_header te[] = {
+	    H("Host", "x"), H("Transfer-Encoding", "chunked")};
+	const struct request_header none[] = {H("Accept", "*/*")};
+	const struct request_header host[] = {H("host", "x")};
+	struct request_headers out;
+	struct scim_err err;
+
+	cr_assert_eq(headers(te, 2, 1, &out), 0);
+	cr_assert_eq(
+	    request_check_version(&out, 1, 0, &err), SCIM_E_BAD_REQUEST);
+	cr_assert_eq(request_check_version(&out, 1, 1, &err), 0);
+	cr_assert_eq(headers(none, 1, 0, &out), 0);
+	cr_assert_eq(
+	    request_check_version(&out, 1, 1, &err), SCIM_E_BAD_REQUEST);
+	cr_assert_not_null(strstr(err.detail, "Host"));
+	cr_assert_eq(request_check_version(&out, 1, 0, &err), 0);
+	cr_assert_eq(headers(host, 1, 0, &out), 0);
+	cr_assert_eq(request_check_version(&out, 1, 1, &err), 0);
 }
 
 Test(request, header_name_with_whitespace_rejected)

@@ -134,9 +134,9 @@ ox_call(scim_handler h, const struct ox_req *r)
 	req.nparams = split_query(r->query, params);
 	req.params = params;
 	req.body = str_from(r->body != NULL ? r->body : "");
-	req.if_match = str_from(r->if_match != NULL ? r->if_match : "");
-	req.if_none_match =
-	    str_from(r->if_none_match != NULL ? r->if_none_match : "");
+	/* NULL: the header was not sent (STR_NULL), as dispatch passes it. */
+	req.if_match = str_from(r->if_match);
+	req.if_none_match = str_from(r->if_none_match);
 	req.base_url = STR_LIT(OX_BASE);
 	req.request_id = "test";
 	buf_init(&resp.body);

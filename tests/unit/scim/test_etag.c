@@ -39,7 +39,7 @@ if_match(const char *h)
 
 Test(etag, if_match_accepts_matching_tags)
 {
-	cr_expect_eq(if_match(""), 0);
+	cr_expect_eq(if_match(NULL), 0);
 	cr_expect_eq(if_match("*"), 0);
 	cr_expect_eq(if_match(" * "), 0);
 	cr_expect_eq(if_match("W/\"3\""), 0);
@@ -63,13 +63,36 @@ Test(etag, if_match_refuses_stale_tags)
 
 Test(etag, if_match_refuses_malformed_lists)
 {
-	static const char *const bad[] = {
-	    "3", "W/3", "\"3", "\"3\" x", "\"3\"\"4\"", ",", "**", "\"a b\""};
+	/* An empty value was sent, so a condition was meant (RFC 9110
+	 * §13.1.1): malformed, never "no condition". */
+	static const char *const bad[] = {"3", "W/3", "\"3", "\"3\" x",
+	    "\"3\"\"4\"", ",", "**", "\"a b\"", "", " "};
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_expect_eq(
 		    if_match(bad[i]), SCIM_E_BAD_REQUEST, "%s", bad[i]);
+}
+
+/* RFC 9110 §13.1.2: on a write, If-None-Match "*" or a current tag
+ * means "only if it does not exist / has changed": 412 here. */
+Test(etag, if_none_match_on_writes)
+{
+	struct str cur = STR_LIT("W/\"7\"");
+	struct scim_err err = {0};
+
+	cr_expect_eq(etag_if_none_match_write(STR_NULL, cur, &err), 0);
+	cr_expect_eq(etag_if_none_match_write(STR_LIT("*"), cur, &err),
+	    SCIM_E_PRECONDITION);
+	cr_expect_eq(
+	    etag_if_none_match_write(STR_LIT("W/\"6\", \"7\""), cur, &err),
+	    SCIM_E_PRECONDITION);
+	cr_expect_eq(
+	    etag_if_none_match_write(STR_LIT("W/\"6\""), cur, &err), 0);
+	cr_expect_eq(etag_if_none_match_write(STR_LIT(""), cur, &err),
+	    SCIM_E_BAD_REQUEST);
+	cr_expect_eq(etag_if_none_match_write(STR_LIT("7"), cur, &err),
+	    SCIM_E_BAD_REQUEST);
 }
 
 Test(etag, if_none_match)

@@ -714,6 +714,41 @@ Test(replace, if_match_guards_the_write)
 	cr_expect_str_eq(p.etag, "W/\"3\"");
 }
 
+/* RFC 9110 §13.1.1: an If-Match that was sent empty is malformed, not
+ * "no condition"; §13.1.2: If-None-Match "*" (or the current tag) on a
+ * write to an existing resource is 412, and nothing is written. */
+Test(replace, empty_if_match_and_if_none_match_star)
+{
+	const char *id = ox_create("t1", CRED(""));
+	struct ox_req r = {.id = id, .body = CRED(""), .if_none_match = "*"};
+	struct ox_resp p;
+
+	p = put(id, CRED(""), "");
+	cr_expect_eq(p.rc, SCIM_E_BAD_REQUEST);
+	p = ox_call(op_replace, &r);
+	cr_expect_eq(p.rc, SCIM_E_PRECONDITION);
+	r.if_none_match = "W/\"1\"";
+	p = ox_call(op_replace, &r);
+	cr_expect_eq(p.rc, SCIM_E_PRECONDITION);
+	r.if_none_match = "W/\"9\"";
+	p = ox_call(op_replace, &r);
+	cr_assert_eq(p.rc, 0, "%s", p.err.detail);
+	cr_expect_str_eq(p.etag, "W/\"2\"");
+}
+
+Test(delete, if_none_match_star_is_412)
+{
+	const char *id = ox_create("t1", CRED(""));
+	struct ox_req r = {.tenant = "t1", .id = id, .if_none_match = "*"};
+	struct ox_resp d = ox_call(op_delete, &r);
+
+	cr_expect_eq(d.rc, SCIM_E_PRECONDITION);
+	d = del("t1", id, "");
+	cr_expect_eq(d.rc, SCIM_E_BAD_REQUEST);
+	d = get("t1", id, NULL);
+	cr_expect_eq(d.rc, 0, "a refused DELETE removed the resource");
+}
+
 Test(replace, unknown_ids_and_tenants_are_404)
 {
 	const char *id = ox_create("t1", CRED(""));
