@@ -23,7 +23,9 @@ BIN=${1:-${SCIMCRED_BIN:-$TOP/scimcred}}
 N=${N:-10000}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-32}
-THREADS=${THREADS:-2}
+# One wrk thread by default: on a 2-core machine a second load thread
+# takes a core from the server it measures (both runs are in README.md).
+THREADS=${THREADS:-1}
 SERVER_THREADS=${SERVER_THREADS:-$(nproc)}
 PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
