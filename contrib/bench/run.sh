@@ -11,7 +11,7 @@
 # to that Group (answer without, then with, the member list).
 #
 # Environment: N (10000), EXTRA (10000), DURATION (15s), CONNECTIONS
-# (32), THREADS (2), SERVER_THREADS (nproc), PORT (18080), NGINX_PORT
+# (32), THREADS (1), SERVER_THREADS (nproc), PORT (18080), NGINX_PORT
 # (18081), SCHEMAS (scim-schemas/ next to this checkout), SKIP_NGINX=1.
 # Needs wrk and curl (and nginx for the reference; installed if missing
 # when run as root). Everything listens on 127.0.0.1 only.
