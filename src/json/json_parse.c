@@ -27,6 +27,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "json/json.h"
+#include "util/utf8.h"
 #include "util/num.h"
 #include "util/xmalloc.h"
 
@@ -117,44 +118,6 @@ fail(struct pstate *st, const char *fmt, ...)
 }
 
 /* ---------------------------------------------------------------- raw */
-
-/*
- * Length of the valid UTF-8 sequence at p (RFC 3629 §4), or 0. The second
- * byte ranges exclude overlong forms (C0, C1, E0 80..9F, F0 80..8F),
- * encoded surrogates (ED A0..BF) and code points past U+10FFFF (F4 90..,
- * F5..FF).
- */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		need = 2;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		need = 3;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		need = 4;
-	else
-		return 0;
-	if (p[0] == 0xE0)
-		lo = 0xA0;
-	else if (p[0] == 0xED)
-		hi = 0x9F;
-	else if (p[0] == 0xF0)
-		lo = 0x90;
-	else if (p[0] == 0xF4)
-		hi = 0x8F;
-	if (n < need || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < need; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return need;
-}
 
 /* Value of 4 hex digits at p (n bytes available), or -1. */
 static long
@@ -273,7 +236,7 @@ scan_raw(const unsigned char *p, size_t len, struct scim_err *err)
 		if (p[i] == '\0') {
 			rc = fail_raw(err, i + 1, "NUL byte");
 		} else if (p[i] >= 0x80) {
-			n = utf8_len(p + i, len - i);
+			n = utf8_seq_len(p + i, len - i);
 			if (n == 0)
 				rc = fail_raw(err, i + 1, "invalid UTF-8");
 		} else if (p[i] == '"') {

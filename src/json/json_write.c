@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "json/json.h"
+#include "util/utf8.h"
 
 /* What replaces a byte that is not valid UTF-8 in json_write_string:
  * U+FFFD REPLACEMENT CHARACTER. */
@@ -58,41 +59,6 @@ static const char esc[128] = {
     [0x1F] = 'u',
 };
 
-/*
- * Length of the valid UTF-8 sequence at p, or 0: the RFC 3629 §4 grammar,
- * the same one the reader enforces (no overlongs, no surrogates, nothing
- * past U+10FFFF).
- */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		need = 2;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		need = 3;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		need = 4;
-	else
-		return 0;
-	if (p[0] == 0xE0)
-		lo = 0xA0;
-	else if (p[0] == 0xED)
-		hi = 0x9F;
-	else if (p[0] == 0xF0)
-		lo = 0x90;
-	else if (p[0] == 0xF4)
-		hi = 0x8F;
-	if (n < need || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < need; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return need;
-}
-
 /* Bytes s takes once escaped, quotes excluded; *bad counts invalid
  * UTF-8 bytes (each becomes U+FFFD). */
 static size_t
@@ -105,7 +71,7 @@ escaped_len(const unsigned char *s, size_t len, size_t *bad)
 		if (s[i] < 0x80) {
 			out += esc[s[i]] == 0 ? 1 : esc[s[i]] == 'u' ? 6 : 2;
 			i++;
-		} else if ((n = utf8_len(s + i, len - i)) == 0) {
+		} else if ((n = utf8_seq_len(s + i, len - i)) == 0) {
 			out += sizeof(REPLACEMENT) - 1;
 			(*bad)++;
 			i++;
@@ -131,7 +97,7 @@ put_escaped(char *d, const unsigned char *s, size_t len)
 			if (s[i] < 0x80 && esc[s[i]] == 0)
 				i++;
 			else if (s[i] >= 0x80 &&
-			    (n = utf8_len(s + i, len - i)) != 0)
+			    (n = utf8_seq_len(s + i, len - i)) != 0)
 				i += n;
 			else
 				break;
