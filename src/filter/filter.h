@@ -119,6 +119,15 @@ int filter_bind(struct filter_node *root, filter_resolve_fn resolve, void *ctx,
 int filter_match(
     const struct filter_node *root, const struct json_value *resource);
 
+/*
+ * attrPath = [URN ":"] ATTRNAME ["." subAttr] (RFC 7644 §3.4.2.2, also
+ * PATCH paths §3.5.2): split w into *out (views into w). A URN runs to
+ * the last ':'. 0, or -1 if malformed.
+ */
+int filter_path_split(struct str w, struct filter_attrpath *out);
+/* 1 if s is an ATTRNAME: ALPHA *(ALPHA / DIGIT / "-" / "_"), or "$ref". */
+int filter_name_ok(struct str s);
+
 /* Operator name as written in filters ("eq", "and", ...). */
 const char *filter_op_name(enum filter_op op);
 

@@ -226,8 +226,8 @@ new_logic(struct parser *p, enum filter_op op, struct filter_node *l,
 
 /* ATTRNAME = ALPHA *(ALPHA / DIGIT / "-" / "_"), plus "$ref" (RFC 7643
  * §2.1 allows '$' in names; RFC 7644's nameChar forgot it). */
-static int
-valid_name(struct str s)
+int
+filter_name_ok(struct str s)
 {
 	size_t i;
 
@@ -271,8 +271,8 @@ valid_urn(struct str s)
  * the schema URN up to its last ':' and the attribute after it; only
  * then may the path contain ':'.
  */
-static int
-split_path(struct str w, struct filter_attrpath *out)
+int
+filter_path_split(struct str w, struct filter_attrpath *out)
 {
 	struct str rest = w;
 	const char *dot;
@@ -295,10 +295,10 @@ split_path(struct str w, struct filter_attrpath *out)
 	} else {
 		out->attr = str_make(rest.ptr, (size_t)(dot - rest.ptr));
 		out->sub = str_make(dot + 1, rest.len - out->attr.len - 1);
-		if (!valid_name(out->sub))
+		if (!filter_name_ok(out->sub))
 			return -1;
 	}
-	return valid_name(out->attr) ? 0 : -1;
+	return filter_name_ok(out->attr) ? 0 : -1;
 }
 
 static int
@@ -314,7 +314,7 @@ parse_path(struct parser *p, struct filter_attrpath *out)
 		    "attribute path longer than %d bytes at "
 		    "position %zu",
 		    FILTER_MAX_PATH, start);
-	if (split_path(str_make(p->s + start, n), out) != 0)
+	if (filter_path_split(str_make(p->s + start, n), out) != 0)
 		return fail(p, "invalid attribute path%s at position %zu",
 		    quote(q, p->s + start, n), start);
 	p->pos += n;
@@ -651,7 +651,7 @@ parse_value_path(struct parser *p, const struct filter_attrpath *path,
 	len = word_len_at(p, at);
 	sub = (struct filter_attrpath){
 	    path->urn, path->attr, str_make(p->s + at, len)};
-	if (!valid_name(sub.sub))
+	if (!filter_name_ok(sub.sub))
 		return fail(p, "invalid sub-attribute%s at position %zu",
 		    quote(q, p->s + at, len), at);
 	p->pos += len;

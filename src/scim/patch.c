@@ -29,86 +29,6 @@ patch_opcode_name(enum patch_opcode op)
 
 /* ------------------------------------------------------------ paths */
 
-static int
-is_alpha(int c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static int
-is_name_char(int c)
-{
-	return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-/* ATTRNAME (RFC 7644 §3.10 / RFC 7643 §2.1), plus "$ref". */
-static int
-valid_name(struct str s)
-{
-	size_t i;
-
-	if (str_caseeq_cstr(s, "$ref"))
-		return 1;
-	if (s.len == 0 || !is_alpha((unsigned char)s.ptr[0]))
-		return 0;
-	for (i = 1; i < s.len; i++)
-		if (!is_name_char((unsigned char)s.ptr[i]))
-			return 0;
-	return 1;
-}
-
-/* "urn:" then non-empty ':'-separated segments of [A-Za-z0-9._-]. */
-static int
-valid_urn(struct str s)
-{
-	size_t i, seg = 0;
-
-	if (!str_case_has_prefix(s, STR_LIT("urn:")))
-		return 0;
-	for (i = 4; i < s.len; i++) {
-		int c = (unsigned char)s.ptr[i];
-
-		if (c == ':') {
-			if (seg == 0)
-				return 0;
-			seg = 0;
-		} else if (is_name_char(c) || c == '.') {
-			seg++;
-		} else {
-			return 0;
-		}
-	}
-	return seg > 0;
-}
-
-/* [urn ":"] attr ["." sub] into *ap; -1 if malformed. */
-static int
-split_attr_path(struct str w, struct filter_attrpath *ap)
-{
-	struct str rest = w;
-	const char *dot;
-	size_t i;
-
-	*ap = (struct filter_attrpath){STR_NULL, STR_NULL, STR_NULL};
-	if (str_case_has_prefix(w, STR_LIT("urn:"))) {
-		for (i = w.len; i > 0 && w.ptr[i - 1] != ':'; i--)
-			;
-		ap->urn = str_make(w.ptr, i - 1);
-		rest = str_make(w.ptr + i, w.len - i);
-		if (!valid_urn(ap->urn))
-			return -1;
-	}
-	dot = memchr(rest.ptr, '.', rest.len);
-	ap->attr = rest;
-	if (dot != NULL) {
-		ap->attr = str_make(rest.ptr, (size_t)(dot - rest.ptr));
-		ap->sub = str_make(dot + 1, rest.len - ap->attr.len - 1);
-		if (!valid_name(ap->sub))
-			return -1;
-	}
-	return valid_name(ap->attr) ? 0 : -1;
-}
-
 /* Index of the ']' closing the '[' at open, skipping quoted strings;
  * 0 if there is none. */
 static size_t
@@ -230,7 +150,7 @@ split_path(struct arena *a, const struct schema_rtype *rt, struct str text,
 
 	*filter = NULL;
 	if (open == NULL) {
-		if (split_attr_path(text, ap) != 0)
+		if (filter_path_split(text, ap) != 0)
 			return bad_path(text, "is malformed", err);
 		return 0;
 	}
@@ -243,7 +163,7 @@ split_path(struct arena *a, const struct schema_rtype *rt, struct str text,
 	tail = str_make(text.ptr + close + 1, text.len - close - 1);
 	if (tail.len > 0 &&
 	    (tail.ptr[0] != '.' ||
-		!valid_name(str_make(tail.ptr + 1, tail.len - 1))))
+		!filter_name_ok(str_make(tail.ptr + 1, tail.len - 1))))
 		return bad_path(
 		    text, "must end after ']' or with one .subAttribute", err);
 	rc = parse_value_filter(a, rt, text, close, ap, filter, err);
