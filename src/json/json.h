@@ -2,7 +2,7 @@
  * JSON values as an arena-owned tree, a strict bounded reader built on
  * yajl's callback parser, and a compact writer.
  *
- * The reader never uses yajl_tree_parse (HARDENING.md): it runs yajl with
+ * The reader never uses yajl's tree parser (HARDENING.md): it runs yajl with
  * comments off over the explicit buffer length and enforces depth, key,
  * item, token and string caps, rejects duplicate keys (compared ASCII
  * case-insensitively, since SCIM names are), validates UTF-8 strictly,

@@ -1,7 +1,7 @@
 /*
  * Strict bounded JSON reader (RFC 8259) on top of yajl's callback parser.
  *
- * HARDENING.md: yajl_tree_parse accepts comments, stops at a NUL, keeps
+ * HARDENING.md: yajl's tree parser accepts comments, stops at a NUL, keeps
  * duplicate keys and recursed to death on deep documents, and yajl's own
  * string checks let overlong UTF-8, encoded surrogates and lone \u
  * surrogates through. So:
