@@ -20,12 +20,21 @@
 #define TOKEN_STRLEN 52 /* "scimcred_" + 43 */
 #define TOKEN_ID_LEN 16 /* hex: a public handle for list/revoke */
 
-/* Who made a request: filled by token_authenticate. Designed so JWT
- * subjects and self-admin can slot in (issue: access control). */
+#define PRINCIPAL_SUBJECT_MAX 255
+
+/* Who made a request: filled by token_authenticate (an opaque token) or
+ * by the JWT verifier. */
 struct principal {
 	char tenant[TENANT_NAME_MAX + 1];
+	/* An opaque token's public id; "" for a JWT. */
 	char token_id[TOKEN_ID_LEN + 1];
+	/* A JWT's `sub`, or the subject an opaque token was made for; ""
+	 * when there is none. For audit records and self-admin. */
+	char subject[PRINCIPAL_SUBJECT_MAX + 1];
 	struct perm_set perms;
+	/* The self-admin role: subject is a User id of the tenant, and the
+	 * caller reaches only that user's credentials and /Me. */
+	int self_admin;
 };
 
 struct token_info {
