@@ -53,6 +53,10 @@ struct settings {
 	size_t map_max;
 	unsigned header_timeout;
 	unsigned idle_timeout;
+	char tls_cert[PATH_MAX];
+	char tls_key[PATH_MAX];
+	char tls_client_ca[PATH_MAX];
+	struct ratelimit_config limits;
 };
 
 static const char usage_main[] =
@@ -81,7 +85,15 @@ static const char usage_serve[] =
     "                         (default 16G)\n"
     "  --header-timeout SECS  time a client has to send a whole request\n"
     "                         (default 10)\n"
-    "  --idle-timeout SECS    read/write inactivity timeout (default 30)\n";
+    "  --idle-timeout SECS    read/write inactivity timeout (default 30)\n"
+    "  --tls-cert FILE        serve HTTPS (TLS 1.2/1.3) with this PEM\n"
+    "                         certificate chain; needs --tls-key\n"
+    "  --tls-key FILE         the certificate's PEM private key\n"
+    "  --tls-client-ca FILE   require client certificates issued by the\n"
+    "                         CAs in this PEM bundle (mutual TLS)\n"
+    "  --rate-limit R[/B]     requests per second per token, bursts of B\n"
+    "                         (default 0: off); over it is 429\n"
+    "  --tenant-rate-limit R[/B]  the same per tenant (default 0: off)\n";
 
 static const char usage_tenant[] =
     "usage: scimcred tenant add NAME [--data DIR]\n"
@@ -177,6 +189,17 @@ setting_apply(struct settings *s, const char *key, const char *v)
 		ok = parse_uint(v, 1, 3600, &s->header_timeout) == 0;
 	else if (strcmp(key, "idle-timeout") == 0)
 		ok = parse_uint(v, 1, 86400, &s->idle_timeout) == 0;
+	else if (strcmp(key, "tls-cert") == 0)
+		ok = copy_value(s->tls_cert, sizeof(s->tls_cert), v) == 0;
+	else if (strcmp(key, "tls-key") == 0)
+		ok = copy_value(s->tls_key, sizeof(s->tls_key), v) == 0;
+	else if (strcmp(key, "rate-limit") == 0)
+		ok = ratelimit_parse(v, &s->limits.caller) == 0;
+	else if (strcmp(key, "tenant-rate-limit") == 0)
+		ok = ratelimit_parse(v, &s->limits.tenant) == 0;
+	else if (strcmp(key, "tls-client-ca") == 0)
+		ok = copy_value(
+			 s->tls_client_ca, sizeof(s->tls_client_ca), v) == 0;
 	else
 		return CONF_UNKNOWN_KEY;
 	return ok ? CONF_OK : CONF_BAD_VALUE;
@@ -291,7 +314,9 @@ first_start(struct store *st, struct scim *scim, const struct settings *s)
 		    "scimcred: try: curl -H \"Authorization: Bearer $TOKEN\" "
 		    "%s%s/scim/%s/v2/ServiceProviderConfig\n",
 		    DEMO_TENANT, DEMO_TENANT, fs.secret,
-		    s->public_url[0] ? "" : "http://",
+		    s->public_url[0]       ? ""
+			: s->tls_cert[0] ? "https://"
+					 : "http://",
 		    s->public_url[0] ? s->public_url : s->listen, DEMO_TENANT);
 		fflush(stdout);
 	}
@@ -383,6 +408,17 @@ serve(struct settings *s)
 	hc.threads = s->threads;
 	hc.header_timeout = s->header_timeout;
 	hc.idle_timeout = s->idle_timeout;
+	if ((s->tls_cert[0] != '\0') != (s->tls_key[0] != '\0') ||
+	    (s->tls_client_ca[0] != '\0' && s->tls_cert[0] == '\0')) {
+		fprintf(stderr, "scimcred: TLS needs both --tls-cert and "
+				"--tls-key (and --tls-client-ca only with "
+				"them)\n");
+		goto out;
+	}
+	hc.tls_cert = s->tls_cert[0] ? s->tls_cert : NULL;
+	hc.tls_key = s->tls_key[0] ? s->tls_key : NULL;
+	hc.tls_client_ca = s->tls_client_ca[0] ? s->tls_client_ca : NULL;
+	hc.limits = s->limits;
 	if (hc.public_url == NULL &&
 	    (strncmp(s->listen, "0.0.0.0:", 8) == 0 ||
 		strncmp(s->listen, "[::]:", 5) == 0))
@@ -410,6 +446,11 @@ enum opt_id {
 	OPT_MAP_MAX,
 	OPT_HEADER_TIMEOUT,
 	OPT_IDLE_TIMEOUT,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_TLS_CLIENT_CA,
+	OPT_RATE_LIMIT,
+	OPT_TENANT_RATE_LIMIT,
 	OPT_TENANT,
 	OPT_PERMISSION,
 };
@@ -427,6 +468,11 @@ static const struct option serve_options[] = {
     {"map-max", required_argument, NULL, OPT_MAP_MAX},
     {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
     {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA},
+    {"rate-limit", required_argument, NULL, OPT_RATE_LIMIT},
+    {"tenant-rate-limit", required_argument, NULL, OPT_TENANT_RATE_LIMIT},
     {NULL, 0, NULL, 0},
 };
 

@@ -16,6 +16,7 @@
 #include "auth/token.h"
 #include "http/dispatch.h"
 #include "http/http_error.h"
+#include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/route.h"
 #include "util/log.h"
@@ -230,6 +231,31 @@ authorize(struct reqctx *x, const struct request_path *p, const struct route *r,
 	return rc;
 }
 
+/*
+ * Charges the request to its caller's and its tenant's token buckets
+ * (ratelimit.h): 429 with the seconds to wait in Retry-After (RFC 6585
+ * §4) when either is empty.
+ */
+static int
+rate_limit(struct reqctx *x, const struct principal *who, struct scim_err *err)
+{
+	const char *caller = who->token_id[0] ? who->token_id : who->subject;
+	char secs[16];
+	unsigned wait;
+
+	wait = ratelimit_take(x->env->ratelimit, who->tenant, caller,
+	    (int64_t)x->start.tv_sec * 1000000000 + x->start.tv_nsec);
+	if (wait == 0)
+		return 0;
+	snprintf(secs, sizeof(secs), "%u", wait);
+	evhttp_add_header(
+	    evhttp_request_get_output_headers(x->req), "Retry-After", secs);
+	return scim_err_set(err, SCIM_E_RATE_LIMITED,
+	    "the request rate limit of this token or tenant is reached; "
+	    "retry after %u s",
+	    wait);
+}
+
 /* Reads and bounds the body of a request whose route takes one. */
 static int
 read_body(struct reqctx *x, const struct request_headers *h, int takes_body,
@@ -396,6 +422,8 @@ dispatch(struct reqctx *x)
 	rc = route_match(meth, p.segs, p.nsegs, &m, allow, &err);
 	if (rc == 0)
 		rc = authorize(x, &p, m.route, h.authorization, &who, &err);
+	if (rc == 0)
+		rc = rate_limit(x, &who, &err);
 	if (rc == 0)
 		rc = read_body(x, &h, takes_body, &sreq.body, &err);
 	if (rc == 0)

@@ -14,11 +14,14 @@
 #include "scim/scim.h"
 #include "store/store.h"
 
+struct ratelimit;
+
 /* What every request of a worker shares; borrowed. */
 struct dispatch_env {
 	struct scim *scim;
 	struct store *store;
 	const char *base_url; /* scim_request.base_url */
+	struct ratelimit *ratelimit; /* NULL: no rate limits */
 };
 
 /* Called with the request just before its reply is handed to evhttp,

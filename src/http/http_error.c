@@ -169,7 +169,8 @@ http_error_prepare(int code, const char *detail, const char *allow,
 	if (status == 405 && allow != NULL)
 		evhttp_add_header(out_headers, "Allow", allow);
 	/* RFC 6585 §4 and RFC 9110 §15.6.4: tell the client when to retry. */
-	if (status == 429 || status == 503)
+	if ((status == 429 || status == 503) &&
+	    evhttp_find_header(out_headers, "Retry-After") == NULL)
 		evhttp_add_header(out_headers, "Retry-After", "1");
 	if (close_conn)
 		evhttp_add_header(out_headers, "Connection", "close");

@@ -39,12 +39,14 @@
 #include "http/dispatch.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "http/tls.h"
 #include "util/log.h"
 #include "util/secure.h"
 #include "util/xmalloc.h"
 
 struct server {
 	struct dispatch_env env;
+	struct tls *tls; /* NULL: plain HTTP */
 	struct timeval header_tv;
 	struct timeval idle_tv;
 	char base_url[320];
@@ -202,8 +204,12 @@ on_new_bev(struct event_base *base, void *arg)
 
 	/* No BEV_OPT_CLOSE_ON_FREE: evhttp then shuts the socket down and
 	 * closes it itself, in that order, so a descriptor number reused by
-	 * another thread is never shut down by mistake. */
-	c->bev = bufferevent_socket_new(base, -1, 0);
+	 * another thread is never shut down by mistake. The handshake of a
+	 * TLS connection runs under the same deadline as its request. */
+	if (w->srv->tls != NULL)
+		c->bev = tls_bev_new(w->srv->tls, base);
+	else
+		c->bev = bufferevent_socket_new(base, -1, 0);
 	c->timer = evtimer_new(base, on_conn_timer, c);
 	if (c->bev == NULL || c->timer == NULL) {
 		log_error("out of memory for a connection");
@@ -643,15 +649,28 @@ server_init(struct server *srv, const struct http_server_config *cfg,
 		log_error("route table has an entry without a permission");
 		return -1;
 	}
+	if (cfg->tls_cert != NULL) {
+		struct tls_config tc = {cfg->tls_cert, cfg->tls_key,
+		    cfg->tls_client_ca};
+		char msg[512];
+		srv->tls = tls_new(&tc, msg, sizeof(msg));
+		if (srv->tls == NULL) {
+			log_error("TLS: %s", msg);
+			return -1;
+		}
+	}
 	srv->fd = open_listener(cfg->listen, bound, boundsz);
-	if (srv->fd < 0)
+	if (srv->fd < 0) {
+		tls_free(srv->tls);
 		return -1;
+	}
+	srv->env.ratelimit = ratelimit_new(&cfg->limits);
 	if (cfg->public_url != NULL && cfg->public_url[0] != '\0')
 		snprintf(srv->base_url, sizeof(srv->base_url), "%s",
 		    cfg->public_url);
 	else
-		snprintf(
-		    srv->base_url, sizeof(srv->base_url), "http://%s", bound);
+		snprintf(srv->base_url, sizeof(srv->base_url), "%s://%s",
+		    srv->tls != NULL ? "https" : "http", bound);
 	return 0;
 }
 
@@ -709,8 +728,8 @@ http_server_run(const struct http_server_config *cfg, struct scim *scim,
 		ws[i].started = 1;
 	}
 	if (i == n) {
-		log_info("listening on %s (%u threads), base URL %s", bound, n,
-		    srv.base_url);
+		log_info("listening on %s%s (%u threads), base URL %s", bound,
+		    srv.tls != NULL ? " with TLS" : "", n, srv.base_url);
 		if (sigwait(&set, &sig) != 0)
 			log_error("sigwait failed");
 		log_info("received signal %d; shutting down", sig);
@@ -724,6 +743,8 @@ out:
 		worker_free(&ws[i]);
 	free(ws);
 	close(srv.fd);
+	tls_free(srv.tls);
+	ratelimit_free(srv.env.ratelimit);
 	log_info("server stopped");
 	return rc;
 }

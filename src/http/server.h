@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include "http/ratelimit.h"
 #include "scim/scim.h"
 #include "store/store.h"
 
@@ -24,6 +25,14 @@ struct http_server_config {
 	unsigned threads; /* 0: the number of online CPUs */
 	unsigned header_timeout; /* seconds to receive a whole request */
 	unsigned idle_timeout; /* evhttp read/write timeout, seconds */
+	/* TLS (tls.h): certificate chain and key, both or neither; a client
+	 * CA bundle asks every client for a certificate. NULL: plain. */
+	const char *tls_cert;
+	const char *tls_key;
+	const char *tls_client_ca;
+	/* Token buckets per caller and per tenant (ratelimit.h); a rate
+	 * of 0 leaves that limit off. */
+	struct ratelimit_config limits;
 };
 
 /*

@@ -26,6 +26,8 @@
 
 #define STOP_WAIT_MS 8000 /* graceful exit, generous for ASan leak checks */
 #define READY_WAIT_MS 15000 /* first answer after exec */
+#define WRAPPED_SLOWER 6 /* both waits, under SCIMCRED_WRAPPER */
+#define WRAPPER_WORDS 24
 #define TOKEN_WAIT_MS 5000 /* admin token on stdout after the first answer */
 #define CLI_WAIT_MS 15000
 #define START_TRIES 5
@@ -39,6 +41,38 @@ harness_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SCIMCRED_WRAPPER (e.g. valgrind and its options), or NULL. */
+static const char *
+wrapper(void)
+{
+	const char *w = getenv("SCIMCRED_WRAPPER");
+
+	return w != NULL && w[strspn(w, " ")] != '\0' ? w : NULL;
+}
+
+static int
+stop_wait_ms(void)
+{
+	return wrapper() != NULL ? STOP_WAIT_MS * WRAPPED_SLOWER : STOP_WAIT_MS;
+}
+
+/* Splits the wrapper into argv words (in buf); returns how many. */
+static int
+wrapper_words(char *buf, size_t buflen, const char **argv, int max)
+{
+	const char *w = wrapper();
+	char *save = NULL, *word;
+	int n = 0;
+
+	if (w == NULL || strlen(w) >= buflen)
+		return 0;
+	strcpy(buf, w);
+	for (word = strtok_r(buf, " ", &save); word != NULL && n < max;
+	     word = strtok_r(NULL, " ", &save))
+		argv[n++] = word;
+	return n;
 }
 
 static const char *
@@ -110,13 +144,15 @@ open_log(const struct harness_server *srv, const char *name)
 static pid_t
 spawn_daemon(struct harness_server *srv)
 {
-	char listen[64], threads[] = "2", idle[16];
+	char listen[64], threads[] = "2", idle[16], wrap[1024];
 	const char *schemas = getenv("SCIMCRED_SCHEMAS");
-	const char *argv[16];
-	int n = 0, out_fd, err_fd;
+	const char *argv[16 + WRAPPER_WORDS + HARNESS_MAX_EXTRA_ARGS];
+	int n, i, out_fd, err_fd;
 	pid_t parent = getpid(), pid;
+	struct rlimit rl;
 
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", srv->port);
+	n = wrapper_words(wrap, sizeof(wrap), argv, WRAPPER_WORDS);
 	argv[n++] = bin_path();
 	argv[n++] = "serve";
 	argv[n++] = "--listen";
@@ -134,13 +170,20 @@ spawn_daemon(struct harness_server *srv)
 		argv[n++] = "--idle-timeout";
 		argv[n++] = idle;
 	}
+	for (i = 0; i < HARNESS_MAX_EXTRA_ARGS && srv->extra_args[i] != NULL;
+	     i++)
+		argv[n++] = srv->extra_args[i];
 	argv[n] = NULL;
 	out_fd = open_log(srv, "stdout");
 	err_fd = open_log(srv, "stderr");
 	pid = fork();
 	if (pid == 0) {
 		child_prepare(parent, out_fd, err_fd);
-		execv(argv[0], (char *const *)argv);
+		if (srv->nofile > 0) {
+			rl.rlim_cur = rl.rlim_max = (rlim_t)srv->nofile;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		execvp(argv[0], (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -176,6 +219,17 @@ wait_exit(pid_t pid, int ms)
 	return -1;
 }
 
+static int
+has_tls(const struct harness_server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < HARNESS_MAX_EXTRA_ARGS && srv->extra_args[i]; i++)
+		if (strcmp(srv->extra_args[i], "--tls-cert") == 0)
+			return 1;
+	return 0;
+}
+
 /* Polls until the daemon answers any HTTP request. 1 ready, 0 exited,
  * -1 timed out. */
 static int
@@ -184,7 +238,9 @@ wait_ready(struct harness_server *srv)
 	static const char probe[] =
 	    "GET /scim/demo/v2/ServiceProviderConfig HTTP/1.1\r\n"
 	    "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
-	int64_t deadline = harness_now_ms() + READY_WAIT_MS;
+	int64_t deadline = harness_now_ms() +
+	    (wrapper() != NULL ? READY_WAIT_MS * WRAPPED_SLOWER
+			       : READY_WAIT_MS);
 	struct harness_resp r;
 	int st;
 
@@ -192,6 +248,18 @@ wait_ready(struct harness_server *srv)
 		if (waitpid(srv->pid, &st, WNOHANG) == srv->pid) {
 			srv->pid = 0;
 			return 0;
+		}
+		/* A TLS listener can't be probed in plain HTTP: accepting a
+		 * connection is the sign of life there. */
+		if (has_tls(srv)) {
+			int fd = harness_connect(srv->port);
+			if (fd >= 0) {
+				close(fd);
+				srv->ready_ms = harness_now_ms();
+				return 1;
+			}
+			usleep(20000);
+			continue;
 		}
 		harness_raw(srv->port, probe, sizeof(probe) - 1, 1000, &r);
 		st = r.status;
@@ -290,7 +358,22 @@ launch(struct harness_server *srv, int first)
 int
 harness_start(struct harness_server *srv)
 {
+	return harness_start_args(srv, NULL);
+}
+
+int
+harness_start_args(struct harness_server *srv, const char *const *args)
+{
+	size_t i;
+
 	memset(srv, 0, sizeof(*srv));
+	for (i = 0; args != NULL && args[i] != NULL; i++) {
+		if (i == HARNESS_MAX_EXTRA_ARGS) {
+			fprintf(stderr, "harness: too many serve arguments\n");
+			return -1;
+		}
+		srv->extra_args[i] = args[i];
+	}
 	snprintf(srv->root, sizeof(srv->root), "/tmp/scimcred-itest-XXXXXX");
 	if (mkdtemp(srv->root) == NULL) {
 		perror("mkdtemp");
@@ -321,7 +404,7 @@ harness_signal(struct harness_server *srv, int sig)
 	if (srv->pid <= 0)
 		return -1;
 	kill(srv->pid, sig);
-	st = wait_exit(srv->pid, STOP_WAIT_MS);
+	st = wait_exit(srv->pid, stop_wait_ms());
 	if (st == -2) {
 		fprintf(stderr, "harness: daemon ignored signal %d\n", sig);
 		harness_kill(srv);
@@ -343,7 +426,7 @@ harness_kill(struct harness_server *srv)
 	if (srv->pid <= 0)
 		return;
 	kill(srv->pid, SIGKILL);
-	wait_exit(srv->pid, STOP_WAIT_MS);
+	wait_exit(srv->pid, stop_wait_ms());
 	srv->pid = 0;
 }
 

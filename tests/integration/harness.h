@@ -7,7 +7,9 @@
  * hanging it. Responses are parsed with our own json_parse.
  *
  * Environment: SCIMCRED_BIN (the daemon, set by make check),
- * SCIMCRED_SCHEMAS (scim-schemas/), SCIMCRED_KEEP=1 keeps temp dirs.
+ * SCIMCRED_SCHEMAS (scim-schemas/), SCIMCRED_KEEP=1 keeps temp dirs,
+ * SCIMCRED_WRAPPER runs the daemon under a command (words split on
+ * spaces, e.g. "valgrind --error-exitcode=99"), with longer waits.
  */
 #ifndef INTEGRATION_HARNESS_H
 #define INTEGRATION_HARNESS_H
@@ -24,6 +26,7 @@
 #define HARNESS_TIMEOUT_MS 10000 /* one HTTP exchange */
 #define HARNESS_TOKEN_MAX 128
 #define HARNESS_MAX_HEADERS 64
+#define HARNESS_MAX_EXTRA_ARGS 16
 
 #define HARNESS_CRED_URN "urn:hid:scim:api:idp:2.0:Credential"
 #define HARNESS_ERROR_URN "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -38,6 +41,12 @@ struct harness_server {
 	/* Printed by the first start: tenant "demo", every permission. */
 	char admin_token[HARNESS_TOKEN_MAX];
 	int idle_timeout; /* --idle-timeout for (re)starts; 0: default */
+	/* RLIMIT_NOFILE of the daemon on (re)starts; 0: inherited. Set it
+	 * after harness_start (which clears srv), then harness_restart. */
+	int nofile;
+	/* More `serve` arguments for (re)starts, NULL-terminated (e.g.
+	 * "--config", path); borrowed, must outlive the server. */
+	const char *extra_args[HARNESS_MAX_EXTRA_ARGS + 1];
 	int64_t started_ms; /* when the last start began */
 	int64_t ready_ms; /* when it first answered HTTP */
 };
@@ -79,6 +88,10 @@ struct harness_req {
 /* Makes a temp dir and starts the daemon on an empty data dir, capturing
  * the admin token. 0 on success (failures are reported on stderr). */
 int harness_start(struct harness_server *srv);
+/* harness_start with more `serve` arguments (NULL-terminated, at most
+ * HARNESS_MAX_EXTRA_ARGS, borrowed: they must outlive the server), kept
+ * for restarts in srv->extra_args. */
+int harness_start_args(struct harness_server *srv, const char *const *args);
 /* Starts the daemon again on the same data dir (after stop or kill). */
 int harness_restart(struct harness_server *srv);
 /* SIGTERM, then waits up to 5 s. Returns the exit status, 128+signal if
@@ -111,6 +124,8 @@ int harness_token_create(const struct harness_server *srv, const char *tenant,
 
 /* ---- HTTP */
 
+/* A TCP connection to 127.0.0.1:port, non-blocking; -1 on failure. */
+int harness_connect(int port);
 /* Sends len raw bytes on a fresh connection and reads one response. */
 int harness_raw(int port, const void *req, size_t len, int timeout_ms,
     struct harness_resp *r);

@@ -34,8 +34,8 @@ static const struct json_limits resp_limits = {
 
 static _Thread_local char why[4096];
 
-static int
-connect_port(int port)
+int
+harness_connect(int port)
 {
 	struct sockaddr_in sa;
 	int fd;
@@ -253,7 +253,7 @@ exchange(int port, const char *req, size_t len, int timeout_ms,
 	int fd, done = 0;
 
 	memset(r, 0, sizeof(*r));
-	fd = connect_port(port);
+	fd = harness_connect(port);
 	if (fd < 0) {
 		r->closed = 1;
 		return -1;
@@ -312,7 +312,7 @@ harness_raw_all(int port, const void *req, size_t len, int timeout_ms,
 	memset(&r, 0, sizeof(r));
 	grow(&r, &cap);
 	r.raw[0] = '\0';
-	fd = connect_port(port);
+	fd = harness_connect(port);
 	if (fd >= 0) {
 		pfd.fd = fd;
 		send_all(fd, req, len, deadline);
