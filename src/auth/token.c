@@ -14,6 +14,11 @@
  *   16 bytes public token id, lower-case hex
  *   u64      permission bitmap, bit i = enum perm value i (perm.c)
  *   i64      creation time, ms since the Unix epoch
+ * Version 2 appends (and version 1 records still load, with no subject,
+ * no roles and no self-admin flag):
+ *   u8       flags, bit 0 = self-admin
+ *   u8       s, length of the subject (0..255), then s bytes
+ *   u8       r, length of the role names (0..255), then r bytes
  * A record that does not parse exactly is treated as an invalid token.
  */
 #include <stdint.h>
@@ -29,8 +34,11 @@
 #define RAW_LEN 32 /* random bytes in a token */
 #define B64_LEN 43 /* base64url of RAW_LEN bytes, no padding */
 #define HASH_LEN SECURE_SHA256_LEN
-#define RECORD_VERSION 1
-#define RECORD_MAX (2 + TENANT_NAME_MAX + TOKEN_ID_LEN + 8 + 8)
+#define RECORD_V1 1
+#define RECORD_VERSION 2
+#define RECORD_V1_MAX (2 + TENANT_NAME_MAX + TOKEN_ID_LEN + 8 + 8)
+#define RECORD_MAX (RECORD_V1_MAX + 3 + PRINCIPAL_SUBJECT_MAX + TOKEN_ROLES_MAX)
+#define FLAG_SELF_ADMIN 1
 #define ID_KEY_MAX (TENANT_NAME_MAX + 1 + TOKEN_ID_LEN)
 
 _Static_assert(PREFIX_LEN + B64_LEN == TOKEN_STRLEN, "token length");
@@ -169,7 +177,52 @@ record_encode(unsigned char out[RECORD_MAX], const struct token_info *info)
 	put_u64(out + off, info->perms.bits);
 	off += 8;
 	put_u64(out + off, (uint64_t)info->created_ms);
-	return off + 8;
+	off += 8;
+	out[off++] = info->self_admin ? FLAG_SELF_ADMIN : 0;
+	n = strlen(info->subject);
+	out[off++] = (unsigned char)n;
+	memcpy(out + off, info->subject, n);
+	off += n;
+	n = strlen(info->roles);
+	out[off++] = (unsigned char)n;
+	memcpy(out + off, info->roles, n);
+	return off + n;
+}
+
+/* Bytes that may appear in a subject or role list: no controls. */
+static int
+text_ok(struct str s, size_t max)
+{
+	size_t i;
+
+	if (s.len > max)
+		return 0;
+	for (i = 0; i < s.len; i++)
+		if ((unsigned char)s.ptr[i] < 0x20 || s.ptr[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The version 2 tail at p[0..len): flags, subject, roles. */
+static int
+tail_decode(const unsigned char *p, size_t len, struct token_info *info)
+{
+	size_t s, r;
+
+	if (len < 3 || (p[0] & ~FLAG_SELF_ADMIN) != 0)
+		return -1;
+	s = p[1];
+	if (len < 3 + s)
+		return -1;
+	r = p[2 + s];
+	if (len != 3 + s + r ||
+	    !text_ok(str_make((const char *)p + 2, s), PRINCIPAL_SUBJECT_MAX) ||
+	    !text_ok(str_make((const char *)p + 3 + s, r), TOKEN_ROLES_MAX))
+		return -1;
+	info->self_admin = (p[0] & FLAG_SELF_ADMIN) != 0;
+	memcpy(info->subject, p + 2, s);
+	memcpy(info->roles, p + 3 + s, r);
+	return 0;
 }
 
 static int
@@ -178,10 +231,11 @@ record_decode(struct str rec, struct token_info *info)
 	const unsigned char *p = (const unsigned char *)rec.ptr;
 	size_t n;
 
-	if (rec.len < 2 || p[0] != RECORD_VERSION)
+	if (rec.len < 2 || (p[0] != RECORD_V1 && p[0] != RECORD_VERSION))
 		return -1;
 	n = p[1];
-	if (rec.len != 2 + n + TOKEN_ID_LEN + 16 ||
+	if ((p[0] == RECORD_V1 && rec.len != 2 + n + TOKEN_ID_LEN + 16) ||
+	    (p[0] == RECORD_VERSION && rec.len < 2 + n + TOKEN_ID_LEN + 16) ||
 	    !tenant_name_ok(str_make(rec.ptr + 2, n)) ||
 	    !id_ok(str_make(rec.ptr + 2 + n, TOKEN_ID_LEN)))
 		return -1;
@@ -192,6 +246,9 @@ record_decode(struct str rec, struct token_info *info)
 	info->perms.bits =
 	    get_u64(p + 2 + n + TOKEN_ID_LEN) & perm_set_all().bits;
 	info->created_ms = (int64_t)get_u64(p + 2 + n + TOKEN_ID_LEN + 8);
+	if (p[0] == RECORD_VERSION)
+		return tail_decode(p + 2 + n + TOKEN_ID_LEN + 16,
+		    rec.len - (2 + n + TOKEN_ID_LEN + 16), info);
 	return 0;
 }
 
@@ -223,6 +280,36 @@ token_create(struct store_txn *txn, struct str tenant,
     const struct perm_set *perms, char *secret, struct token_info *info,
     struct scim_err *err)
 {
+	struct token_grant g;
+
+	memset(&g, 0, sizeof(g));
+	g.perms = *perms;
+	return token_create_grant(txn, tenant, &g, secret, info, err);
+}
+
+static int
+grant_check(const struct token_grant *g, struct scim_err *err)
+{
+	if (!text_ok(g->subject, PRINCIPAL_SUBJECT_MAX))
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "a subject is at most %d characters without control "
+		    "characters",
+		    PRINCIPAL_SUBJECT_MAX);
+	if (!text_ok(g->roles, TOKEN_ROLES_MAX))
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "the role names are longer than %d characters",
+		    TOKEN_ROLES_MAX);
+	if (g->self_admin && g->subject.len == 0)
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "a self-admin token needs a subject (a User id)");
+	return 0;
+}
+
+int
+token_create_grant(struct store_txn *txn, struct str tenant,
+    const struct token_grant *g, char *secret, struct token_info *info,
+    struct scim_err *err)
+{
 	unsigned char raw[RAW_LEN], hash[HASH_LEN], rec[RECORD_MAX];
 	char key[ID_KEY_MAX];
 	struct str k;
@@ -231,6 +318,8 @@ token_create(struct store_txn *txn, struct str tenant,
 
 	memset(info, 0, sizeof(*info));
 	secret[0] = '\0';
+	if ((rc = grant_check(g, err)) != 0)
+		goto out;
 	if (!tenant_name_ok(tenant) || !store_tenant_exists(txn, tenant)) {
 		rc = scim_err_set(err, SCIM_E_NOT_FOUND, "tenant not found");
 		goto out;
@@ -238,7 +327,12 @@ token_create(struct store_txn *txn, struct str tenant,
 	memcpy(info->tenant, tenant.ptr, tenant.len);
 	if ((rc = new_id(txn, tenant, info, key, &k, err)) != 0)
 		goto out;
-	info->perms.bits = perms->bits & perm_set_all().bits;
+	info->perms.bits = g->perms.bits & perm_set_all().bits;
+	info->self_admin = g->self_admin != 0;
+	if (g->subject.len > 0)
+		memcpy(info->subject, g->subject.ptr, g->subject.len);
+	if (g->roles.len > 0)
+		memcpy(info->roles, g->roles.ptr, g->roles.len);
 	info->created_ms = date_now_ms();
 	secure_random(raw, sizeof(raw));
 	secret_encode(raw, secret);
@@ -421,7 +515,9 @@ token_authenticate(struct store_txn *txn, struct str authorization,
 		goto out;
 	memcpy(p->tenant, info.tenant, sizeof(p->tenant));
 	memcpy(p->token_id, info.id, sizeof(p->token_id));
+	memcpy(p->subject, info.subject, sizeof(p->subject));
 	p->perms = info.perms;
+	p->self_admin = info.self_admin;
 	rc = 0;
 out:
 	secure_wipe(hash, sizeof(hash));

@@ -37,11 +37,27 @@ struct principal {
 	int self_admin;
 };
 
+#define TOKEN_ROLES_MAX 255 /* role names, space-separated */
+
 struct token_info {
 	char tenant[TENANT_NAME_MAX + 1];
 	char id[TOKEN_ID_LEN + 1];
 	struct perm_set perms;
 	int64_t created_ms;
+	/* Version 2 records; "" and 0 for version 1 ones. */
+	char subject[PRINCIPAL_SUBJECT_MAX + 1];
+	int self_admin;
+	char roles[TOKEN_ROLES_MAX + 1]; /* for listing only */
+};
+
+/* What a new token grants. Roles are expanded into perms and self_admin
+ * by the caller (role.h) when the token is made; roles keeps their names
+ * for `token list`. */
+struct token_grant {
+	struct perm_set perms;
+	struct str subject; /* 0..PRINCIPAL_SUBJECT_MAX bytes of text */
+	int self_admin; /* needs a subject */
+	struct str roles; /* 0..TOKEN_ROLES_MAX bytes */
 };
 
 /*
@@ -51,6 +67,13 @@ struct token_info {
  */
 int token_create(struct store_txn *txn, struct str tenant,
     const struct perm_set *perms, char *secret, struct token_info *info,
+    struct scim_err *err);
+
+/* token_create with a subject, the self-admin flag and role names.
+ * SCIM_E_INVALID_VALUE if the subject or roles are malformed or
+ * self_admin lacks a subject. */
+int token_create_grant(struct store_txn *txn, struct str tenant,
+    const struct token_grant *g, char *secret, struct token_info *info,
     struct scim_err *err);
 
 /* Revokes a token by its public id. SCIM_E_NOT_FOUND if unknown. */
