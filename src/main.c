@@ -9,24 +9,33 @@
  * named like the long options; a line starting with '#' is a comment.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 
+#include "auth/authconf.h"
 #include "auth/perm.h"
 #include "auth/tenant.h"
 #include "auth/token.h"
 #include "http/request.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "http/webhook.h"
+#include "scim/audit.h"
+#include "scim/check.h"
 #include "scim/credential_type_seed.h"
+#include "scim/cursor.h"
+#include "scim/ndjson.h"
+#include "scim/sched.h"
 #include "scim/scim.h"
 #include "store/store.h"
 #include "util/conf.h"
@@ -41,9 +50,12 @@
 #define DEFAULT_MAP_MAX ((size_t)16 << 30)
 #define INITIAL_MAP ((size_t)64 << 20)
 #define DEMO_TENANT "demo"
+#define PAGE_SIZE_LIMIT 100000 /* bound on --page-size-* */
+#define CURSOR_KEY_FILE "cursor.key"
 
 struct settings {
 	char listen[128];
+	char metrics_listen[128]; /* "" : no metrics listener */
 	char data[PATH_MAX];
 	char schemas_dir[PATH_MAX];
 	char public_url[320];
@@ -53,10 +65,20 @@ struct settings {
 	size_t map_max;
 	unsigned header_timeout;
 	unsigned idle_timeout;
+	unsigned page_default; /* count when absent (RFC 7644 §3.4.2.4) */
+	unsigned page_max; /* filter.maxResults, pagination.maxPageSize */
+	unsigned audit_retention; /* days */
+	unsigned rules_interval; /* seconds between scheduled rule runs */
 	char tls_cert[PATH_MAX];
 	char tls_key[PATH_MAX];
 	char tls_client_ca[PATH_MAX];
+	/* notification webhook (http/webhook.h) */
+	char webhook_url[WEBHOOK_URL_MAX + 1];
+	char webhook_secret[WEBHOOK_SECRET_MAX + 1];
+	char webhook_ca_file[PATH_MAX];
+	struct webhook_config webhook;
 	struct ratelimit_config limits;
+	struct authconf *auth; /* JWT settings and roles (config file) */
 };
 
 static const char usage_main[] =
@@ -67,6 +89,11 @@ static const char usage_main[] =
     "  tenant        add, list or remove tenants\n"
     "  token         create, list or revoke API tokens\n"
     "  permissions   print the routes and the permission each needs\n"
+    "  backup        copy the database while the server runs\n"
+    "  restore       put a backup in place (the server must be stopped)\n"
+    "  check         verify the database's format and consistency\n"
+    "  export        write a tenant's resources as NDJSON\n"
+    "  import        read resources from NDJSON into a tenant\n"
     "\n"
     "  scimcred --help | --version | <command> --help\n";
 
@@ -74,6 +101,8 @@ static const char usage_serve[] =
     "usage: scimcred serve [options]\n"
     "  --listen ADDR:PORT     address to listen on, [ADDR6]:PORT for IPv6\n"
     "                         (default " DEFAULT_LISTEN ")\n"
+    "  --metrics-listen ADDR:PORT  serve Prometheus /metrics (and the\n"
+    "                         probes) there, no authentication (default off)\n"
     "  --data DIR             data directory (default " DEFAULT_DATA ")\n"
     "  --threads N            worker threads, 1-64 (default: online CPUs)\n"
     "  --config FILE          read settings from FILE (key = value lines)\n"
@@ -86,6 +115,14 @@ static const char usage_serve[] =
     "  --header-timeout SECS  time a client has to send a whole request\n"
     "                         (default 10)\n"
     "  --idle-timeout SECS    read/write inactivity timeout (default 30)\n"
+    "  --rules-interval SECS  how often issuance rules apply their PERIODIC\n"
+    "                         staged changes, 1-604800 (default 3600)\n"
+    "  --page-size-default N  results per page when a list or search has\n"
+    "                         no count (default 100)\n"
+    "  --page-size-max N      most results per page, advertised as\n"
+    "                         filter.maxResults (default 1000, max 100000)\n"
+    "  --audit-retention DAYS keep AuditRecords this many days, 1-36500\n"
+    "                         (default 90)\n"
     "  --tls-cert FILE        serve HTTPS (TLS 1.2/1.3) with this PEM\n"
     "                         certificate chain; needs --tls-key\n"
     "  --tls-key FILE         the certificate's PEM private key\n"
@@ -93,7 +130,25 @@ static const char usage_serve[] =
     "                         CAs in this PEM bundle (mutual TLS)\n"
     "  --rate-limit R[/B]     requests per second per token, bursts of B\n"
     "                         (default 0: off); over it is 429\n"
-    "  --tenant-rate-limit R[/B]  the same per tenant (default 0: off)\n";
+    "  --tenant-rate-limit R[/B]  the same per tenant (default 0: off)\n"
+    "  --webhook-url URL      POST notification events to this http:// or\n"
+    "                         https:// URL (default: none, events wait)\n"
+    "  --webhook-secret S     sign webhook bodies with HMAC-SHA256 keyed\n"
+    "                         with S (better set in the config file)\n"
+    "  --webhook-ca-file FILE verify the webhook's certificate against\n"
+    "                         this PEM bundle (default: system store)\n"
+    "  --webhook-timeout SECS time for one delivery attempt (default 10)\n"
+    "  --webhook-retry-min SECS  first retry delay (default 1); doubles\n"
+    "  --webhook-retry-max SECS  longest retry delay (default 3600)\n"
+    "  --webhook-max-attempts N  then an event is marked failed\n"
+    "                         (default 0: retry for ever)\n"
+    "JWT access tokens and roles are configured in the --config file only:\n"
+    "  tenant.T.jwt.issuer = ISS   tenant.T.jwt.audience = AUD\n"
+    "  tenant.T.jwt.key = ALG KID PEM-FILE   tenant.T.jwt.jwks = FILE\n"
+    "  tenant.T.jwt.hs256-secret-file = KID FILE   tenant.T.jwt.leeway = S\n"
+    "  tenant.T.jwt.require-tenant-claim = yes|no\n"
+    "  role.NAME = PERM...   tenant.T.role.NAME = PERM...\n"
+    "(see scimcred(8)).\n";
 
 static const char usage_tenant[] =
     "usage: scimcred tenant add NAME [--data DIR]\n"
@@ -104,13 +159,35 @@ static const char usage_tenant[] =
 
 static const char usage_token[] =
     "usage: scimcred token create --tenant NAME [--permission ID]... "
-    "[--data DIR]\n"
+    "[--role ROLE]...\n"
+    "                [--subject USERID] [--config FILE] [--data DIR]\n"
     "       scimcred token list --tenant NAME [--data DIR]\n"
     "       scimcred token revoke --tenant NAME ID [--data DIR]\n"
     "create prints the new token alone on one line; it is not stored and\n"
     "can't be shown again. Without --permission the token gets every\n"
-    "permission (see `scimcred permissions`). list prints id, creation\n"
-    "time and permissions, never secrets.\n";
+    "permission (see `scimcred permissions`). --role adds a role's\n"
+    "permissions (predefined: environmentAdmin, credentialsAdmin,\n"
+    "identityDataAdmin, auditor, selfAdmin; others from the --config\n"
+    "file's role.* keys) as they are now. --subject names the User the\n"
+    "token acts for; selfAdmin needs it. list prints id, creation time,\n"
+    "permissions, roles and subject, never secrets.\n";
+
+static const char usage_ndjson[] =
+    "usage: scimcred export --tenant NAME [--type TYPE] [--data DIR]\n"
+    "                       [--schemas-dir DIR] [FILE]\n"
+    "       scimcred import --tenant NAME [--batch N] [--skip N]\n"
+    "                       [--data DIR] [--schemas-dir DIR] FILE\n"
+    "export writes one resource per line (NDJSON, to FILE or standard\n"
+    "output), with ids and meta, in an order import can read back:\n"
+    "Populations, Users, Groups, CredentialTypes, Credentials,\n"
+    "IssuanceRules. Password hashes are not exported. It runs beside a\n"
+    "server (one consistent snapshot).\n"
+    "import reads such lines (FILE, or - for standard input) into an\n"
+    "existing tenant, N lines per transaction (default 1000), with the\n"
+    "same validation as POST, keeping ids and meta. The server must be\n"
+    "stopped. A bad line stops the import with its line number: its\n"
+    "batch is not written, earlier batches are; the message names the\n"
+    "--skip N that resumes after fixing it.\n";
 
 static const char usage_permissions[] =
     "usage: scimcred permissions\n"
@@ -154,6 +231,35 @@ copy_value(char *dst, size_t dstsz, const char *v)
 	return 0;
 }
 
+/* The webhook-* settings (key without the prefix). */
+static int
+webhook_setting(struct settings *s, const char *key, const char *v)
+{
+	struct webhook_config *w = &s->webhook;
+	int ok;
+
+	if (strcmp(key, "url") == 0)
+		ok = webhook_url_ok(v) &&
+		    copy_value(s->webhook_url, sizeof(s->webhook_url), v) == 0;
+	else if (strcmp(key, "secret") == 0)
+		ok = copy_value(
+			 s->webhook_secret, sizeof(s->webhook_secret), v) == 0;
+	else if (strcmp(key, "ca-file") == 0)
+		ok = copy_value(s->webhook_ca_file, sizeof(s->webhook_ca_file),
+			 v) == 0;
+	else if (strcmp(key, "timeout") == 0)
+		ok = parse_uint(v, 1, 600, &w->timeout) == 0;
+	else if (strcmp(key, "retry-min") == 0)
+		ok = parse_uint(v, 1, 86400, &w->retry_min) == 0;
+	else if (strcmp(key, "retry-max") == 0)
+		ok = parse_uint(v, 1, 86400, &w->retry_max) == 0;
+	else if (strcmp(key, "max-attempts") == 0)
+		ok = parse_uint(v, 0, 1000000, &w->max_attempts) == 0;
+	else
+		return CONF_UNKNOWN_KEY;
+	return ok ? CONF_OK : CONF_BAD_VALUE;
+}
+
 /*
  * Applies one setting, from the file or the command line. Returns
  * CONF_OK, CONF_UNKNOWN_KEY or CONF_BAD_VALUE.
@@ -168,6 +274,10 @@ setting_apply(struct settings *s, const char *key, const char *v)
 	if (strcmp(key, "listen") == 0)
 		ok = http_server_parse_listen(v, &ss, &sl) == 0 &&
 		    copy_value(s->listen, sizeof(s->listen), v) == 0;
+	else if (strcmp(key, "metrics-listen") == 0)
+		ok = http_server_parse_listen(v, &ss, &sl) == 0 &&
+		    copy_value(
+			s->metrics_listen, sizeof(s->metrics_listen), v) == 0;
 	else if (strcmp(key, "data") == 0)
 		ok = copy_value(s->data, sizeof(s->data), v) == 0;
 	else if (strcmp(key, "schemas-dir") == 0)
@@ -189,6 +299,15 @@ setting_apply(struct settings *s, const char *key, const char *v)
 		ok = parse_uint(v, 1, 3600, &s->header_timeout) == 0;
 	else if (strcmp(key, "idle-timeout") == 0)
 		ok = parse_uint(v, 1, 86400, &s->idle_timeout) == 0;
+	else if (strcmp(key, "rules-interval") == 0)
+		ok = parse_uint(v, 1, 604800, &s->rules_interval) == 0;
+	else if (strcmp(key, "page-size-default") == 0)
+		ok = parse_uint(v, 1, PAGE_SIZE_LIMIT, &s->page_default) == 0;
+	else if (strcmp(key, "page-size-max") == 0)
+		ok = parse_uint(v, 1, PAGE_SIZE_LIMIT, &s->page_max) == 0;
+	else if (strcmp(key, "audit-retention") == 0)
+		ok = parse_uint(
+			 v, 1, AUDIT_RETENTION_MAX, &s->audit_retention) == 0;
 	else if (strcmp(key, "tls-cert") == 0)
 		ok = copy_value(s->tls_cert, sizeof(s->tls_cert), v) == 0;
 	else if (strcmp(key, "tls-key") == 0)
@@ -200,6 +319,8 @@ setting_apply(struct settings *s, const char *key, const char *v)
 	else if (strcmp(key, "tls-client-ca") == 0)
 		ok = copy_value(
 			 s->tls_client_ca, sizeof(s->tls_client_ca), v) == 0;
+	else if (strncmp(key, "webhook-", 8) == 0)
+		return webhook_setting(s, key + 8, v);
 	else
 		return CONF_UNKNOWN_KEY;
 	return ok ? CONF_OK : CONF_BAD_VALUE;
@@ -215,12 +336,30 @@ settings_default(struct settings *s)
 	s->map_max = DEFAULT_MAP_MAX;
 	s->header_timeout = 10;
 	s->idle_timeout = 30;
+	s->rules_interval = SCHED_DEFAULT_INTERVAL;
+	s->page_default = 0; /* 100, or page_max when that is smaller */
+	s->page_max = 1000;
+	s->audit_retention = AUDIT_RETENTION_DEFAULT;
 }
 
 static int
 apply_conf(void *arg, const char *key, const char *value)
 {
-	return setting_apply(arg, key, value);
+	struct settings *s = arg;
+	int r = setting_apply(s, key, value);
+
+	if (r == CONF_UNKNOWN_KEY && s->auth != NULL)
+		r = authconf_set(s->auth, key, value);
+	return r;
+}
+
+/* "FILE:LINE: bad value ..." plus authentication's reason, if any. */
+static void
+conf_error(const char *msg, const struct authconf *ac)
+{
+	const char *why = ac != NULL ? authconf_error(ac) : "";
+
+	fprintf(stderr, "scimcred: %s%s%s\n", msg, why[0] ? ": " : "", why);
 }
 
 /* ---------------------------------------------------------------- store */
@@ -258,6 +397,35 @@ report(int rc, const struct scim_err *err)
 
 /* ------------------------------------------------------------------ serve */
 
+/* The audit record of a local administration write (scim/audit.h):
+ * actor "cli", no permission, in the write's own transaction. */
+static int
+audit_cli(struct store_txn *txn, struct str tenant, const char *rtype,
+    struct str id, const char *action, struct scim_err *err)
+{
+	struct audit_event ev = {
+	    .rtype = str_from(rtype), .id = id, .action = action};
+
+	return audit_append_txn(txn, tenant, date_now_ms(), 0, &ev, err);
+}
+
+/* Start-up retention: old AuditRecords go in short transactions. */
+static int
+prune_audit(struct store *st, const struct settings *s)
+{
+	struct scim_err err;
+	size_t removed = 0;
+	int rc;
+
+	scim_err_clear(&err);
+	rc = audit_prune(
+	    st, date_now_ms(), s->audit_retention, 0, &removed, &err);
+	if (rc == 0 && removed > 0)
+		log_info("removed %zu audit records older than %u days",
+		    removed, s->audit_retention);
+	return report(rc, &err);
+}
+
 struct first_start {
 	struct scim *scim;
 	int created;
@@ -291,6 +459,12 @@ first_start_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 		rc = token_create(
 		    txn, STR_LIT(DEMO_TENANT), &all, fs->secret, &info, err);
 	if (rc == 0)
+		rc = audit_cli(txn, STR_LIT(DEMO_TENANT), "Tenant",
+		    STR_LIT(DEMO_TENANT), "create", err);
+	if (rc == 0)
+		rc = audit_cli(txn, STR_LIT(DEMO_TENANT), "Token",
+		    str_from(info.id), "create", err);
+	if (rc == 0)
 		fs->created = 1;
 	return rc;
 }
@@ -314,7 +488,7 @@ first_start(struct store *st, struct scim *scim, const struct settings *s)
 		    "scimcred: try: curl -H \"Authorization: Bearer $TOKEN\" "
 		    "%s%s/scim/%s/v2/ServiceProviderConfig\n",
 		    DEMO_TENANT, DEMO_TENANT, fs.secret,
-		    s->public_url[0]       ? ""
+		    s->public_url[0]	 ? ""
 			: s->tls_cert[0] ? "https://"
 					 : "http://",
 		    s->public_url[0] ? s->public_url : s->listen, DEMO_TENANT);
@@ -372,6 +546,40 @@ make_data_dir(const char *dir)
 	return 0;
 }
 
+/* The RFC 9865 cursor key, DIR/cursor.key, made at the first start:
+ * cursors then survive restarts and are valid on every server that
+ * shares the data directory. */
+static int
+load_cursor_key(const char *dir, struct scim_config *sc)
+{
+	char path[PATH_MAX + 16];
+	struct scim_err err;
+
+	scim_err_clear(&err);
+	snprintf(path, sizeof(path), "%s/%s", dir, CURSOR_KEY_FILE);
+	if (cursor_key_load(path, sc->cursor_key, &err) != 0) {
+		fprintf(stderr, "scimcred: cursor key: %s\n", err.detail);
+		return -1;
+	}
+	sc->has_cursor_key = 1;
+	return 0;
+}
+
+/* The data directory's lock (store.h): held shared while serving, so
+ * `scimcred restore` refuses to swap the database under a server. */
+static int
+lock_data(const char *dir, int *fd)
+{
+	struct scim_err err;
+
+	scim_err_clear(&err);
+	if (store_lock_serve(dir, fd, &err) != 0) {
+		fprintf(stderr, "scimcred: %s\n", err.detail);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 serve(struct settings *s)
 {
@@ -379,28 +587,45 @@ serve(struct settings *s)
 	struct scim_config sc;
 	struct scim *scim = NULL;
 	struct store *st = NULL;
+	struct webhook *wh = NULL;
+	struct sched *rules = NULL;
 	struct scim_err err;
-	int rc = 1;
+	char msg[256];
+	int rc = 1, lockfd = -1;
 
 	log_init(s->level, s->log_json);
 	find_schemas(s);
-	if (make_data_dir(s->data) != 0)
+	if (make_data_dir(s->data) != 0 || lock_data(s->data, &lockfd) != 0)
 		return 1;
 	st = open_store(s->data, s->map_max);
-	if (st == NULL)
+	if (st == NULL) {
+		close(lockfd);
 		return 1;
+	}
 	memset(&sc, 0, sizeof(sc));
 	sc.schemas_dir = s->schemas_dir;
-	sc.default_count = 100;
-	sc.max_count = 1000;
+	sc.default_count = s->page_default;
+	if (sc.default_count == 0)
+		sc.default_count = s->page_max < 100 ? s->page_max : 100;
+	sc.max_count = s->page_max;
 	sc.compat_bool_strings = 1;
+	if (s->page_default > s->page_max) {
+		fprintf(stderr,
+		    "scimcred: page-size-default (%u) is larger "
+		    "than page-size-max (%u)\n",
+		    s->page_default, s->page_max);
+		goto out;
+	}
+	if (load_cursor_key(s->data, &sc) != 0)
+		goto out;
+	sc.audit_retention_days = s->audit_retention;
 	scim_err_clear(&err);
 	if (scim_new(st, &sc, &scim, &err) != 0) {
 		fprintf(stderr, "scimcred: schemas in %s: %s\n", s->schemas_dir,
 		    err.detail);
 		goto out;
 	}
-	if (first_start(st, scim, s) != 0)
+	if (first_start(st, scim, s) != 0 || prune_audit(st, s) != 0)
 		goto out;
 	memset(&hc, 0, sizeof(hc));
 	hc.listen = s->listen;
@@ -410,32 +635,56 @@ serve(struct settings *s)
 	hc.idle_timeout = s->idle_timeout;
 	if ((s->tls_cert[0] != '\0') != (s->tls_key[0] != '\0') ||
 	    (s->tls_client_ca[0] != '\0' && s->tls_cert[0] == '\0')) {
-		fprintf(stderr, "scimcred: TLS needs both --tls-cert and "
-				"--tls-key (and --tls-client-ca only with "
-				"them)\n");
+		fprintf(stderr,
+		    "scimcred: TLS needs both --tls-cert and "
+		    "--tls-key (and --tls-client-ca only with "
+		    "them)\n");
 		goto out;
 	}
 	hc.tls_cert = s->tls_cert[0] ? s->tls_cert : NULL;
 	hc.tls_key = s->tls_key[0] ? s->tls_key : NULL;
 	hc.tls_client_ca = s->tls_client_ca[0] ? s->tls_client_ca : NULL;
 	hc.limits = s->limits;
+	hc.metrics_listen = s->metrics_listen[0] ? s->metrics_listen : NULL;
+	hc.auth = s->auth;
 	if (hc.public_url == NULL &&
 	    (strncmp(s->listen, "0.0.0.0:", 8) == 0 ||
 		strncmp(s->listen, "[::]:", 5) == 0))
 		log_warn("listening on a wildcard address without --public-url:"
 			 " Location headers will name %s",
 		    s->listen);
+	if (s->webhook_url[0] != '\0') {
+		s->webhook.url = s->webhook_url;
+		s->webhook.secret =
+		    s->webhook_secret[0] ? s->webhook_secret : NULL;
+		s->webhook.ca_file =
+		    s->webhook_ca_file[0] ? s->webhook_ca_file : NULL;
+		wh = webhook_start(&s->webhook, st, msg, sizeof(msg));
+		if (wh == NULL) {
+			fprintf(stderr, "scimcred: webhook: %s\n", msg);
+			goto out;
+		}
+	}
+	/* One issuance-rule scheduler, however many workers (sched.h). */
+	if (sched_start(scim, s->rules_interval, &rules) != 0)
+		goto out;
 	if (http_server_run(&hc, scim, st) == 0)
 		rc = 0;
 out:
+	sched_stop(rules);
+	webhook_stop(wh);
+	secure_wipe(s->webhook_secret, sizeof(s->webhook_secret));
+	secure_wipe(sc.cursor_key, sizeof(sc.cursor_key));
 	scim_free(scim);
 	store_close(st);
+	close(lockfd);
 	return rc;
 }
 
 enum opt_id {
 	OPT_HELP = 'h',
 	OPT_LISTEN = 256,
+	OPT_METRICS_LISTEN,
 	OPT_DATA,
 	OPT_THREADS,
 	OPT_CONFIG,
@@ -446,18 +695,35 @@ enum opt_id {
 	OPT_MAP_MAX,
 	OPT_HEADER_TIMEOUT,
 	OPT_IDLE_TIMEOUT,
+	OPT_RULES_INTERVAL,
+	OPT_PAGE_SIZE_DEFAULT,
+	OPT_PAGE_SIZE_MAX,
+	OPT_AUDIT_RETENTION,
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_TLS_CLIENT_CA,
 	OPT_RATE_LIMIT,
 	OPT_TENANT_RATE_LIMIT,
+	OPT_WEBHOOK_URL,
+	OPT_WEBHOOK_SECRET,
+	OPT_WEBHOOK_CA_FILE,
+	OPT_WEBHOOK_TIMEOUT,
+	OPT_WEBHOOK_RETRY_MIN,
+	OPT_WEBHOOK_RETRY_MAX,
+	OPT_WEBHOOK_MAX_ATTEMPTS,
 	OPT_TENANT,
 	OPT_PERMISSION,
+	OPT_ROLE,
+	OPT_SUBJECT,
+	OPT_NDJSON_TYPE,
+	OPT_NDJSON_BATCH,
+	OPT_NDJSON_SKIP,
 };
 
 static const struct option serve_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"listen", required_argument, NULL, OPT_LISTEN},
+    {"metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN},
     {"data", required_argument, NULL, OPT_DATA},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"config", required_argument, NULL, OPT_CONFIG},
@@ -468,11 +734,22 @@ static const struct option serve_options[] = {
     {"map-max", required_argument, NULL, OPT_MAP_MAX},
     {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
     {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+    {"rules-interval", required_argument, NULL, OPT_RULES_INTERVAL},
+    {"page-size-default", required_argument, NULL, OPT_PAGE_SIZE_DEFAULT},
+    {"page-size-max", required_argument, NULL, OPT_PAGE_SIZE_MAX},
+    {"audit-retention", required_argument, NULL, OPT_AUDIT_RETENTION},
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA},
     {"rate-limit", required_argument, NULL, OPT_RATE_LIMIT},
     {"tenant-rate-limit", required_argument, NULL, OPT_TENANT_RATE_LIMIT},
+    {"webhook-url", required_argument, NULL, OPT_WEBHOOK_URL},
+    {"webhook-secret", required_argument, NULL, OPT_WEBHOOK_SECRET},
+    {"webhook-ca-file", required_argument, NULL, OPT_WEBHOOK_CA_FILE},
+    {"webhook-timeout", required_argument, NULL, OPT_WEBHOOK_TIMEOUT},
+    {"webhook-retry-min", required_argument, NULL, OPT_WEBHOOK_RETRY_MIN},
+    {"webhook-retry-max", required_argument, NULL, OPT_WEBHOOK_RETRY_MAX},
+    {"webhook-max-attempts", required_argument, NULL, OPT_WEBHOOK_MAX_ATTEMPTS},
     {NULL, 0, NULL, 0},
 };
 
@@ -523,19 +800,32 @@ cmd_serve(int argc, char **argv)
 	if (optind < argc)
 		return usage_error(
 		    usage_serve, "unexpected argument \"%s\"", argv[optind]);
+	/* A bad authentication setting stops start-up (promise 6). */
+	s.auth = authconf_new();
 	if (config != NULL &&
 	    conf_load(config, apply_conf, &s, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "scimcred: %s\n", msg);
+		conf_error(msg, s.auth);
+		authconf_free(s.auth);
+		return 1;
+	}
+	if (authconf_finish(s.auth) != 0) {
+		fprintf(stderr, "scimcred: %s: %s\n", config,
+		    authconf_error(s.auth));
+		authconf_free(s.auth);
 		return 1;
 	}
 	for (i = 0; i < nset; i++) {
 		const char *name = option_name(serve_options, set[i].id);
 		r = setting_apply(&s, name, set[i].value);
-		if (r != 0)
+		if (r != 0) {
+			authconf_free(s.auth);
 			return usage_error(
 			    usage_serve, "bad value for --%s", name);
+		}
 	}
-	return serve(&s);
+	r = serve(&s);
+	authconf_free(s.auth);
+	return r;
 }
 
 /* -------------------------------------------------------- administration */
@@ -545,6 +835,10 @@ struct admin_args {
 	const char *tenant;
 	enum perm perms[PERM_COUNT];
 	size_t nperms;
+	const char *roles[16]; /* token create --role */
+	size_t nroles;
+	const char *subject; /* token create --subject */
+	const char *config; /* token create --config: custom roles */
 	char *const *pos; /* positional arguments */
 	int npos;
 };
@@ -554,6 +848,9 @@ static const struct option admin_options[] = {
     {"data", required_argument, NULL, OPT_DATA},
     {"tenant", required_argument, NULL, OPT_TENANT},
     {"permission", required_argument, NULL, OPT_PERMISSION},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"subject", required_argument, NULL, OPT_SUBJECT},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {NULL, 0, NULL, 0},
 };
 
@@ -586,6 +883,15 @@ admin_parse(int argc, char **argv, const char *usage, int want_tenant,
 				;
 			if (i == a->nperms)
 				a->perms[a->nperms++] = p;
+		} else if (c == OPT_ROLE && want_perm) {
+			if (a->nroles == sizeof(a->roles) / sizeof(a->roles[0]))
+				return usage_error(
+				    usage, "%s", "too many roles");
+			a->roles[a->nroles++] = optarg;
+		} else if (c == OPT_SUBJECT && want_perm) {
+			a->subject = optarg;
+		} else if (c == OPT_CONFIG && want_perm) {
+			a->config = optarg;
 		} else if (c == ':') {
 			return usage_error(
 			    usage, "%s needs a value", argv[optind - 1]);
@@ -617,9 +923,15 @@ static int
 tenant_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 {
 	struct tenant_op *op = arg;
+	int rc;
 
-	return op->add ? tenant_add(txn, op->name, err)
-		       : tenant_remove(txn, op->name, err);
+	if (!op->add)
+		return tenant_remove(txn, op->name, err);
+	rc = tenant_add(txn, op->name, err);
+	if (rc == 0)
+		rc =
+		    audit_cli(txn, op->name, "Tenant", op->name, "create", err);
+	return rc;
 }
 
 static int
@@ -659,6 +971,9 @@ cmd_tenant(int argc, char **argv)
 		op.add = strcmp(sub, "add") == 0;
 		op.name = str_from(a.pos[0]);
 		rc = store_write(st, tenant_fn, &op, &err);
+		/* The tenant's trail went with it: the removal is logged. */
+		if (rc == 0 && !op.add)
+			audit_log_tenant_removed(op.name);
 	}
 	store_close(st);
 	return report(rc, &err);
@@ -667,7 +982,8 @@ cmd_tenant(int argc, char **argv)
 struct token_op {
 	const struct admin_args *a;
 	int revoke;
-	struct perm_set perms;
+	struct token_grant grant;
+	char roles[TOKEN_ROLES_MAX + 1];
 	char secret[TOKEN_STRLEN + 1];
 };
 
@@ -676,12 +992,22 @@ token_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 {
 	struct token_op *op = arg;
 	struct token_info info;
+	struct str tenant = str_from(op->a->tenant);
+	int rc;
 
-	if (op->revoke)
-		return token_revoke(
-		    txn, str_from(op->a->tenant), str_from(op->a->pos[0]), err);
-	return token_create(
-	    txn, str_from(op->a->tenant), &op->perms, op->secret, &info, err);
+	if (op->revoke) {
+		rc = token_revoke(txn, tenant, str_from(op->a->pos[0]), err);
+		if (rc == 0)
+			rc = audit_cli(txn, tenant, "Token",
+			    str_from(op->a->pos[0]), "revoke", err);
+		return rc;
+	}
+	rc =
+	    token_create_grant(txn, tenant, &op->grant, op->secret, &info, err);
+	if (rc == 0)
+		rc = audit_cli(
+		    txn, tenant, "Token", str_from(info.id), "create", err);
+	return rc;
 }
 
 static int
@@ -699,8 +1025,62 @@ print_token(void *arg, const struct token_info *t)
 			sep = ",";
 		}
 	}
+	if (t->roles[0] != '\0' || t->subject[0] != '\0')
+		printf("\troles=%s\tsubject=%s", t->roles, t->subject);
 	printf("\n");
 	return 0;
+}
+
+/* token create --config: only the role keys matter (and must be right). */
+static int
+role_conf(void *arg, const char *key, const char *value)
+{
+	if (strncmp(key, "role.", 5) != 0 &&
+	    (strncmp(key, "tenant.", 7) != 0 || strstr(key, ".role.") == NULL))
+		return CONF_OK;
+	return authconf_set(arg, key, value);
+}
+
+/* The grant of token create: --permission IDs plus --role sets (every
+ * permission when neither is given). -1 to go on, or an exit status. */
+static int
+token_grant_from(const struct admin_args *a, struct token_op *op)
+{
+	const struct role *r;
+	struct authconf *ac = authconf_new();
+	char msg[PATH_MAX + 128];
+	size_t i, n = 0;
+	int rc = 1;
+
+	if (a->config != NULL &&
+	    conf_load(a->config, role_conf, ac, msg, sizeof(msg)) != 0) {
+		conf_error(msg, ac);
+		goto out;
+	}
+	op->grant.perms = perm_set_all();
+	if (a->nperms + a->nroles > 0)
+		op->grant.perms.bits = 0;
+	for (i = 0; i < a->nperms; i++)
+		perm_set_add(&op->grant.perms, a->perms[i]);
+	for (i = 0; i < a->nroles; i++) {
+		r = role_table_find(authconf_roles(ac, str_from(a->tenant)),
+		    str_from(a->roles[i]));
+		if (r == NULL || n + strlen(r->name) + 1 > TOKEN_ROLES_MAX) {
+			rc = usage_error(
+			    usage_token, "unknown role \"%s\"", a->roles[i]);
+			goto out;
+		}
+		op->grant.perms.bits |= r->perms.bits;
+		op->grant.self_admin |= r->self_admin;
+		n += (size_t)snprintf(op->roles + n, sizeof(op->roles) - n,
+		    "%s%s", n ? " " : "", r->name);
+	}
+	op->grant.roles = str_make(op->roles, n);
+	op->grant.subject = str_from(a->subject);
+	rc = -1;
+out:
+	authconf_free(ac);
+	return rc;
 }
 
 static int
@@ -729,7 +1109,6 @@ cmd_token(int argc, char **argv)
 	struct store *st;
 	struct scim_err err;
 	const char *sub = argc > 1 ? argv[1] : "";
-	size_t i;
 	int rc;
 
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
@@ -755,11 +1134,10 @@ cmd_token(int argc, char **argv)
 	memset(&op, 0, sizeof(op));
 	op.a = &a;
 	op.revoke = strcmp(sub, "revoke") == 0;
-	op.perms = perm_set_all();
-	if (a.nperms > 0) {
-		memset(&op.perms, 0, sizeof(op.perms));
-		for (i = 0; i < a.nperms; i++)
-			perm_set_add(&op.perms, a.perms[i]);
+	if (strcmp(sub, "create") == 0 &&
+	    (rc = token_grant_from(&a, &op)) >= 0) {
+		store_close(st);
+		return rc;
 	}
 	if (strcmp(sub, "list") == 0)
 		rc = token_list(st, a.tenant, &err);
@@ -789,6 +1167,264 @@ cmd_permissions(int argc, char **argv)
 	return 0;
 }
 
+/* ------------------------------------------------------------ operations */
+
+static const char usage_ops[] =
+    "usage: scimcred backup [--data DIR] OUTDIR\n"
+    "       scimcred restore [--data DIR] BACKUPDIR\n"
+    "       scimcred check [--data DIR] [--schemas-dir DIR]\n"
+    "backup writes a consistent, compacted copy of the database to\n"
+    "OUTDIR/data.mdb while the server runs; OUTDIR must not hold one yet.\n"
+    "restore puts the backup in BACKUPDIR in place of DIR's database\n"
+    "(kept as data.mdb.before-restore); it refuses while a server or any\n"
+    "other scimcred process uses DIR. check verifies the format version\n"
+    "and that every key names an existing record and every record holds\n"
+    "its keys; it prints what it finds and exits 1 on any problem.\n"
+    "DIR defaults to " DEFAULT_DATA ".\n";
+
+static const struct option ops_options[] = {
+    {"help", no_argument, NULL, OPT_HELP},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"schemas-dir", required_argument, NULL, OPT_SCHEMAS},
+    {NULL, 0, NULL, 0},
+};
+
+static void
+print_finding(void *arg, const char *what, const char *msg)
+{
+	if (what != NULL)
+		printf("problem: %s: %s\n", what, msg);
+	else
+		printf("%s\n", msg);
+}
+
+/* Both checks of `scimcred check`; 0 clean, 1 problems or failure. */
+static int
+run_check(struct settings *s)
+{
+	struct scim_config sc;
+	struct scim *scim = NULL;
+	struct store *st;
+	struct scim_err err;
+	size_t n1 = 0, n2 = 0;
+	int rc;
+
+	find_schemas(s);
+	st = open_store(s->data, DEFAULT_MAP_MAX);
+	if (st == NULL)
+		return 1;
+	scim_err_clear(&err);
+	rc = store_check(st, print_finding, NULL, &n1, &err);
+	memset(&sc, 0, sizeof(sc));
+	sc.schemas_dir = s->schemas_dir;
+	sc.default_count = 100;
+	sc.max_count = 1000;
+	if (rc == 0)
+		rc = scim_new(st, &sc, &scim, &err);
+	if (rc == 0)
+		rc = check_records(scim, print_finding, NULL, &n2, &err);
+	if (rc == 0)
+		printf("%zu problems\n", n1 + n2);
+	fflush(stdout);
+	scim_free(scim);
+	store_close(st);
+	return report(rc, &err) != 0 || n1 + n2 > 0;
+}
+
+static int
+cmd_ops(int argc, char **argv)
+{
+	struct settings s;
+	struct store *st;
+	struct scim_err err;
+	char path[PATH_MAX + 16];
+	const char *cmd = argv[0];
+	int c, rc, want = strcmp(cmd, "check") == 0 ? 0 : 1;
+
+	settings_default(&s);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", ops_options, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_ops, stdout);
+			return 0;
+		}
+		if (c == ':' || c == '?' ||
+		    setting_apply(&s, option_name(ops_options, c), optarg) != 0)
+			return usage_error(
+			    usage_ops, "bad option \"%s\"", argv[optind - 1]);
+	}
+	if (argc - optind != want)
+		return usage_error(usage_ops, "%s",
+		    want ? "expected one directory" : "unexpected argument");
+	scim_err_clear(&err);
+	if (strcmp(cmd, "restore") == 0)
+		return report(store_restore(s.data, argv[optind], &err), &err);
+	/* Never create a store here: a missing one is an operator error. */
+	snprintf(path, sizeof(path), "%s/data.mdb", s.data);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "scimcred: no database in %s\n", s.data);
+		return 1;
+	}
+	if (strcmp(cmd, "check") == 0)
+		return run_check(&s);
+	st = open_store(s.data, DEFAULT_MAP_MAX);
+	if (st == NULL)
+		return 1;
+	rc = store_backup(st, argv[optind], &err);
+	store_close(st);
+	if (rc == 0)
+		printf("backup written to %s/data.mdb\n", argv[optind]);
+	return report(rc, &err);
+}
+
+/* ---------------------------------------------------- import / export */
+
+struct ndjson_args {
+	struct settings s;
+	const char *tenant, *type, *file;
+	unsigned batch, skip;
+};
+
+static const struct option ndjson_options[] = {
+    {"help", no_argument, NULL, OPT_HELP},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"tenant", required_argument, NULL, OPT_TENANT},
+    {"schemas-dir", required_argument, NULL, OPT_SCHEMAS},
+    {"type", required_argument, NULL, OPT_NDJSON_TYPE},
+    {"batch", required_argument, NULL, OPT_NDJSON_BATCH},
+    {"skip", required_argument, NULL, OPT_NDJSON_SKIP},
+    {NULL, 0, NULL, 0},
+};
+
+/* Returns -1 to go on, else an exit status. */
+static int
+ndjson_parse(int argc, char **argv, int import, struct ndjson_args *a)
+{
+	int c, ok = 1;
+
+	memset(a, 0, sizeof(*a));
+	settings_default(&a->s);
+	opterr = 0;
+	optind = 1;
+	while (ok &&
+	    (c = getopt_long(argc, argv, ":h", ndjson_options, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_ndjson, stdout);
+			return 0;
+		} else if (c == OPT_DATA || c == OPT_SCHEMAS) {
+			ok = setting_apply(&a->s,
+				 c == OPT_DATA ? "data" : "schemas-dir",
+				 optarg) == CONF_OK;
+		} else if (c == OPT_TENANT) {
+			a->tenant = optarg;
+		} else if (c == OPT_NDJSON_TYPE && !import) {
+			a->type = optarg;
+		} else if (c == OPT_NDJSON_BATCH && import) {
+			ok = parse_uint(optarg, 1, 1000000, &a->batch) == 0;
+		} else if (c == OPT_NDJSON_SKIP && import) {
+			ok = parse_uint(optarg, 0, UINT32_MAX, &a->skip) == 0;
+		} else {
+			return usage_error(usage_ndjson, "bad option \"%s\"",
+			    argv[optind - 1]);
+		}
+	}
+	if (!ok)
+		return usage_error(
+		    usage_ndjson, "bad value for %s", argv[optind - 1]);
+	if (a->tenant == NULL)
+		return usage_error(usage_ndjson, "%s", "--tenant is required");
+	if (argc - optind > 1 || (import && argc - optind != 1))
+		return usage_error(usage_ndjson, "%s",
+		    import ? "expected one FILE" : "at most one FILE");
+	a->file = optind < argc ? argv[optind] : NULL;
+	return -1;
+}
+
+/* Import writes in large transactions: it holds the data directory's
+ * lock exclusively, so it refuses while a server runs (and a server
+ * refuses to start during an import). */
+static int
+lock_exclusive(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STORE_LOCK_FILE);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	fprintf(stderr,
+	    "scimcred: %s is in use (a running server?); stop "
+	    "it before importing\n",
+	    dir);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static int
+ndjson_run(struct ndjson_args *a, int import, struct store *st)
+{
+	struct ndjson_import_opts o = {.batch = a->batch, .skip = a->skip};
+	struct ndjson_import_stats stats;
+	struct scim_config sc = {
+	    .schemas_dir = a->s.schemas_dir, .compat_bool_strings = 1};
+	struct scim *scim = NULL;
+	struct scim_err err;
+	struct stat sb;
+	FILE *f = NULL;
+	int rc;
+
+	scim_err_clear(&err);
+	rc = scim_new(st, &sc, &scim, &err);
+	if (rc == 0 && a->file != NULL && strcmp(a->file, "-") != 0) {
+		f = fopen(a->file, import ? "r" : "w");
+		if (f == NULL)
+			rc = scim_err_set(&err, SCIM_E_INTERNAL, "%s: %s",
+			    a->file, strerror(errno));
+	}
+	if (rc == 0 && !import) {
+		rc = ndjson_export(scim, str_from(a->tenant), a->type,
+		    f != NULL ? f : stdout, &err);
+	} else if (rc == 0) {
+		o.size =
+		    f != NULL && fstat(fileno(f), &sb) == 0 ? sb.st_size : -1;
+		o.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+		rc = ndjson_import(scim, str_from(a->tenant),
+		    f != NULL ? f : stdin, &o, &stats, &err);
+		if (rc == 0 || stats.imported > 0)
+			fprintf(stderr, "scimcred: imported %zu resources\n",
+			    stats.imported);
+	}
+	if (f != NULL && fclose(f) != 0 && rc == 0)
+		rc = scim_err_set(
+		    &err, SCIM_E_INTERNAL, "%s: %s", a->file, strerror(errno));
+	scim_free(scim);
+	return report(rc, &err);
+}
+
+static int
+cmd_ndjson(int argc, char **argv, int import)
+{
+	struct ndjson_args a;
+	struct store *st;
+	int rc, lockfd = -1;
+
+	rc = ndjson_parse(argc, argv, import, &a);
+	if (rc >= 0)
+		return rc;
+	find_schemas(&a.s);
+	if (import && (lockfd = lock_exclusive(a.s.data)) < 0)
+		return 1;
+	st = open_store(a.s.data, a.s.map_max);
+	rc = st != NULL ? ndjson_run(&a, import, st) : 1;
+	store_close(st);
+	if (lockfd >= 0)
+		close(lockfd);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -814,5 +1450,11 @@ main(int argc, char **argv)
 		return cmd_token(argc - 1, argv + 1);
 	if (strcmp(cmd, "permissions") == 0)
 		return cmd_permissions(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0 || strcmp(cmd, "import") == 0)
+		return cmd_ndjson(
+		    argc - 1, argv + 1, strcmp(cmd, "import") == 0);
+	if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 ||
+	    strcmp(cmd, "check") == 0)
+		return cmd_ops(argc - 1, argv + 1);
 	return usage_error(usage_main, "unknown command \"%s\"", cmd);
 }

@@ -42,6 +42,7 @@ enum perm {
 	PERM_POP_READ,
 	PERM_POP_UPDATE,
 	PERM_POP_DELETE,
+	PERM_AUDIT_READ, /* scimcred:read:auditRecords */
 	PERM_COUNT
 };
 

@@ -12,18 +12,27 @@
 #include <event2/http.h>
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/util.h>
 
+#include "auth/authconf.h"
 #include "auth/token.h"
 #include "http/dispatch.h"
 #include "http/http_error.h"
 #include "http/ratelimit.h"
+#include "http/health.h"
+#include "http/metrics.h"
 #include "http/request.h"
 #include "http/route.h"
+#include "scim/access.h"
+#include "util/date.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 /* Bytes reserved for a reply body before the handler runs: a single
  * resource (about 600 bytes) fits without growing it. */
 #define DISPATCH_BODY_HINT 1000
+/* Longest client X-Request-Id adopted (client_request_id). */
+#define DISPATCH_ID_MAX 64
 
 /* Per request: what the access log and the reply need. */
 struct reqctx {
@@ -39,6 +48,8 @@ struct reqctx {
 	struct str path;
 	struct str query;
 	char tenant[TENANT_NAME_MAX + 1];
+	unsigned slot; /* metrics_route_slot, for the request metrics */
+	int auth_sent; /* the request carried an Authorization header */
 };
 
 static double
@@ -128,6 +139,8 @@ send_reply(struct reqctx *x, int status, struct buf *body)
 		memset(body, 0, sizeof(*body));
 	}
 	/* Log first: evhttp frees req at once if the client is gone. */
+	metrics_request(
+	    x->slot, status, (uint64_t)(ms_since(&x->start) * 1000.0));
 	access_log(x, status, len);
 	if (x->before_send != NULL)
 		x->before_send(x->req, x->arg);
@@ -145,6 +158,16 @@ send_error(struct reqctx *x, int code, const char *detail, const char *allow,
 	buf_init(&body);
 	status = http_error_prepare(code, detail, allow, close_conn,
 	    evhttp_request_get_output_headers(x->req), &body);
+	/* RFC 6750 §3.1: refused credentials are an invalid_token; a
+	 * request without any gets the bare challenge (§3). */
+	if (status == 401 && x->auth_sent) {
+		evhttp_remove_header(evhttp_request_get_output_headers(x->req),
+		    "WWW-Authenticate");
+		evhttp_add_header(evhttp_request_get_output_headers(x->req),
+		    "WWW-Authenticate",
+		    "Bearer realm=\"" HTTP_ERROR_REALM
+		    "\", error=\"invalid_token\"");
+	}
 	if (status >= 500)
 		log_error("request %s: %s: %s", x->id, scim_strerror(code),
 		    detail != NULL ? detail : "");
@@ -222,11 +245,12 @@ authorize(struct reqctx *x, const struct request_path *p, const struct route *r,
 	struct store_txn *txn = NULL;
 	int rc;
 
+	x->auth_sent = authorization.len > 0;
 	rc = store_read_begin(x->env->store, &txn, err);
 	if (rc != 0)
 		return rc;
-	rc = token_authorize(
-	    txn, p->tenant, authorization, r->need.perm, who, err);
+	rc = authconf_authorize(x->env->auth, txn, p->tenant, authorization,
+	    r->need.perm, date_now_ms() / 1000, who, err);
 	store_read_end(txn);
 	return rc;
 }
@@ -378,6 +402,68 @@ refuse_connect(struct reqctx *x)
 	send_error(x, SCIM_E_METHOD, "CONNECT is not supported", allow, 1);
 }
 
+/* /healthz and /readyz (health.h): outside the tenant tree, no token. */
+static int
+reply_health(struct reqctx *x, enum route_method meth,
+    char allow[ROUTE_ALLOW_MAX], struct scim_err *err)
+{
+	enum health_kind k = health_match(x->path);
+	struct buf body;
+	int status;
+
+	/* A 405 matched no route: counted as unmatched, like any other. */
+	if (meth != ROUTE_GET && meth != ROUTE_HEAD) {
+		snprintf(allow, ROUTE_ALLOW_MAX, "GET, HEAD");
+		return scim_err_set(err, SCIM_E_METHOD,
+		    "%s answers GET and HEAD only",
+		    k == HEALTH_LIVE ? "/healthz" : "/readyz");
+	}
+	x->slot = k == HEALTH_LIVE ? METRICS_SLOT_HEALTHZ : METRICS_SLOT_READYZ;
+	buf_init(&body);
+	status = health_answer(k, x->env->store, &body);
+	evhttp_add_header(evhttp_request_get_output_headers(x->req),
+	    "Content-Type", HEALTH_MEDIA_TYPE);
+	send_reply(x, status, &body);
+	buf_free(&body);
+	return 0;
+}
+
+/*
+ * A client's X-Request-Id (a proxy's, say) is adopted when it is sent
+ * once and is 1..DISPATCH_ID_MAX bytes of [A-Za-z0-9._:-], so it can be
+ * logged and echoed without escaping; otherwise the server's own id is
+ * used. Copied into out: evhttp may free the request while it is sent,
+ * and the id is logged until dispatch_request returns.
+ */
+static const char *
+client_request_id(struct evhttp_request *req, char out[DISPATCH_ID_MAX + 1])
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	const char *v = NULL;
+	struct evkeyval *kv;
+	size_t i;
+
+	for (kv = in->tqh_first; kv != NULL; kv = kv->next.tqe_next) {
+		if (evutil_ascii_strcasecmp(kv->key, "X-Request-Id") != 0)
+			continue;
+		if (v != NULL)
+			return NULL;
+		v = kv->value;
+	}
+	if (v == NULL || v[0] == '\0')
+		return NULL;
+	for (i = 0; v[i] != '\0'; i++) {
+		char c = v[i];
+		if (i >= DISPATCH_ID_MAX ||
+		    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '.' || c == '_' ||
+			c == ':' || c == '-'))
+			return NULL;
+	}
+	memcpy(out, v, i + 1);
+	return out;
+}
+
 static void
 dispatch(struct reqctx *x)
 {
@@ -410,6 +496,10 @@ dispatch(struct reqctx *x)
 		close_conn = 1;
 		goto out;
 	}
+	if (rc == 0 && health_match(x->path) != HEALTH_NONE) {
+		rc = reply_health(x, meth, allow, &err);
+		goto out;
+	}
 	if (rc == 0)
 		rc = request_parse_path(x->arena, x->path, &p, &err);
 	if (rc != 0)
@@ -421,7 +511,16 @@ dispatch(struct reqctx *x)
 	}
 	rc = route_match(meth, p.segs, p.nsegs, &m, allow, &err);
 	if (rc == 0)
+		x->slot = metrics_route_slot(m.route);
+	/* Default deny (HARDENING.md promise 6) before any token work. */
+	if (rc == 0)
+		rc = route_permit(m.route, &err);
+	if (rc == 0)
 		rc = authorize(x, &p, m.route, h.authorization, &who, &err);
+	/* A self-admin token reaches only its own routes (scim/access.h). */
+	if (rc == 0)
+		rc = access_route(
+		    &who, m.route->handler, str_from(m.route->rtype), &err);
 	if (rc == 0)
 		rc = rate_limit(x, &who, &err);
 	if (rc == 0)
@@ -442,6 +541,8 @@ dispatch(struct reqctx *x)
 	sreq.base_url = str_from(x->env->base_url);
 	sreq.who = &who;
 	sreq.request_id = x->id;
+	sreq.has_perm = 1;
+	sreq.perm = m.route->need.perm;
 	run_handler(x, m.route, &sreq);
 out:
 	if (rc != 0)
@@ -455,17 +556,24 @@ dispatch_request(const struct dispatch_env *env, struct evhttp_request *req,
     void *arg)
 {
 	struct reqctx x;
+	char client_id[DISPATCH_ID_MAX + 1];
 
 	memset(&x, 0, sizeof(x));
 	clock_gettime(CLOCK_MONOTONIC, &x.start);
 	x.env = env;
 	x.req = req;
-	x.id = request_id;
+	x.id = client_request_id(req, client_id);
+	if (x.id == NULL)
+		x.id = request_id;
 	x.closing = closing;
 	x.before_send = before_send;
 	x.arg = arg;
 	x.method = "OTHER";
 	x.arena = arena_new();
+	metrics_inflight_add(1);
+	log_set_request(x.id);
 	dispatch(&x);
+	log_set_request(NULL);
+	metrics_inflight_add(-1);
 	arena_free(x.arena);
 }

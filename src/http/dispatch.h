@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 struct ratelimit;
+struct authconf;
 
 /* What every request of a worker shares; borrowed. */
 struct dispatch_env {
@@ -22,6 +23,7 @@ struct dispatch_env {
 	struct store *store;
 	const char *base_url; /* scim_request.base_url */
 	struct ratelimit *ratelimit; /* NULL: no rate limits */
+	const struct authconf *auth; /* JWT settings, roles; NULL: none */
 };
 
 /* Called with the request just before its reply is handed to evhttp,
@@ -29,7 +31,10 @@ struct dispatch_env {
 typedef void (*dispatch_before_send)(struct evhttp_request *req, void *arg);
 
 /*
- * Answers req. request_id goes into X-Request-Id and the access log.
+ * Answers req. request_id goes into X-Request-Id, the access log and
+ * every line logged while the request is handled, unless the client sent
+ * one X-Request-Id of 1..64 bytes of [A-Za-z0-9._:-], which is used
+ * instead (so a proxy's id follows the request).
  * closing adds "Connection: close" to the reply (shutdown in progress).
  */
 void dispatch_request(const struct dispatch_env *env,

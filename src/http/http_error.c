@@ -56,6 +56,11 @@ static const struct http_error_entry error_table[-SCIM_E_MIN + 1] = {
     E(SCIM_E_HEADERS_TOO_LARGE) = {431, NULL,
 	"the request headers are too large"},
     E(SCIM_E_TIMEOUT) = {408, NULL, "the request took too long"},
+    /* RFC 9865 §2.1 adds these to Table 9 */
+    E(SCIM_E_INVALID_CURSOR) = {400, "invalidCursor",
+	"the cursor is not valid"},
+    E(SCIM_E_EXPIRED_CURSOR) = {400, "expiredCursor", "the cursor has expired"},
+    E(SCIM_E_INVALID_COUNT) = {400, "invalidCount", "the count is not valid"},
 };
 #undef E
 

@@ -207,7 +207,8 @@ query_piece(struct arena *a, struct str piece, struct scim_param *p,
 	return 0;
 }
 
-/* The RFC 7644 §3.4.2 list parameters, compared case-insensitively. */
+/* The RFC 7644 §3.4.2 list parameters and RFC 9865's cursor, compared
+ * case-insensitively. */
 static const struct str scim_query_names[] = {
     STR_LIT("filter"),
     STR_LIT("sortBy"),
@@ -216,6 +217,7 @@ static const struct str scim_query_names[] = {
     STR_LIT("count"),
     STR_LIT("attributes"),
     STR_LIT("excludedAttributes"),
+    STR_LIT("cursor"),
 };
 
 /*

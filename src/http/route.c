@@ -7,7 +7,10 @@
 
 #include "http/request.h"
 #include "http/route.h"
+#include "scim/apply.h"
+#include "scim/me.h"
 #include "scim/ops.h"
+#include "scim/rule_usage.h"
 
 #define RESOURCE(m, pat, fn, rt, p) \
 	{ \
@@ -78,6 +81,55 @@ static const struct route routes[] = {
 	PERM_POP_UPDATE),
     RESOURCE(SCIM_DELETE, "Populations/{id}", op_delete, "Population",
 	PERM_POP_DELETE),
+    /* RFC 7644 §3.11: the caller's own User (scim/me.h) */
+    RESOURCE(SCIM_GET, "Me", me_get, "User", PERM_USER_READ),
+    /* The audit trail, read-only (scim/audit.h) */
+    RESOURCE(SCIM_GET, "AuditRecords", op_list, "AuditRecord", PERM_AUDIT_READ),
+    RESOURCE(SCIM_POST, "AuditRecords/.search", op_search, "AuditRecord",
+	PERM_AUDIT_READ),
+    RESOURCE(
+	SCIM_GET, "AuditRecords/{id}", op_get, "AuditRecord", PERM_AUDIT_READ),
+    /* Issuance rules (issue 5), credentialsIssuance:*:issuanceRule */
+    RESOURCE(
+	SCIM_GET, "IssuanceRules", op_list, "IssuanceRule", PERM_RULE_READ),
+    RESOURCE(SCIM_POST, "IssuanceRules", op_create, "IssuanceRule",
+	PERM_RULE_CREATE),
+    RESOURCE(SCIM_POST, "IssuanceRules/.search", op_search, "IssuanceRule",
+	PERM_RULE_READ),
+    RESOURCE(
+	SCIM_GET, "IssuanceRules/{id}", op_get, "IssuanceRule", PERM_RULE_READ),
+    RESOURCE(SCIM_PUT, "IssuanceRules/{id}", op_replace, "IssuanceRule",
+	PERM_RULE_UPDATE),
+    RESOURCE(SCIM_PATCH, "IssuanceRules/{id}", op_patch, "IssuanceRule",
+	PERM_RULE_UPDATE),
+    RESOURCE(SCIM_DELETE, "IssuanceRules/{id}", op_delete, "IssuanceRule",
+	PERM_RULE_DELETE),
+    RESOURCE(SCIM_GET, "IssuanceRules/{id}/usageCounts", rule_usage_counts,
+	"IssuanceRule", PERM_RULE_READ),
+    RESOURCE(SCIM_GET, "IssuanceRules/{id}/usageDetails", rule_usage_details,
+	"IssuanceRule", PERM_RULE_READ),
+    /* Applying is an update of the staged changes (PingOne's apply) */
+    RESOURCE(SCIM_POST, "IssuanceRules/{id}/StagedChanges", apply_staged,
+	"StagedChange", PERM_STAGED_UPDATE),
+    /* Staged changes are read-only: the server keeps them */
+    RESOURCE(
+	SCIM_GET, "StagedChanges", op_list, "StagedChange", PERM_STAGED_READ),
+    RESOURCE(SCIM_POST, "StagedChanges/.search", op_search, "StagedChange",
+	PERM_STAGED_READ),
+    RESOURCE(SCIM_GET, "StagedChanges/{id}", op_get, "StagedChange",
+	PERM_STAGED_READ),
+    /* The notification outbox (read-only): it tells which users got
+     * which credentials from which rule, as usageDetails does, so it
+     * needs the same permission. */
+    RESOURCE(SCIM_GET, "NotificationEvents", op_list, "NotificationEvent",
+	PERM_RULE_READ),
+    RESOURCE(SCIM_POST, "NotificationEvents/.search", op_search,
+	"NotificationEvent", PERM_RULE_READ),
+    RESOURCE(SCIM_GET, "NotificationEvents/{id}", op_get, "NotificationEvent",
+	PERM_RULE_READ),
+    /* RFC 7644 §3.4.3 root search: scim:read:schema at the gate, then
+     * each type's own read permission inside (op_search_root.c). */
+    RESOURCE(SCIM_POST, ".search", op_search_root, "*", PERM_SCHEMA_READ),
     DISCOVERY("ServiceProviderConfig", discovery_spc, "ServiceProviderConfig"),
     DISCOVERY("ResourceTypes", discovery_rtypes, "ResourceTypes"),
     DISCOVERY("ResourceTypes/{id}", discovery_rtype, "ResourceTypes"),
@@ -275,6 +327,15 @@ route_check(void)
 			return -1;
 	}
 	return 0;
+}
+
+int
+route_permit(const struct route *r, struct scim_err *err)
+{
+	if (r != NULL && r->need.set && (unsigned)r->need.perm < PERM_COUNT)
+		return 0;
+	return scim_err_set(err, SCIM_E_FORBIDDEN,
+	    "this endpoint requires no known permission and is never served");
 }
 
 void

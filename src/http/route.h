@@ -82,6 +82,14 @@ int route_allow(
  * a pattern; -1 otherwise (a programmer error: start-up refuses it). */
 int route_check(void);
 
+/*
+ * Default deny for one entry (HARDENING.md promise 6): 0 if it names a
+ * valid permission, else SCIM_E_FORBIDDEN with err filled. dispatch.c
+ * asks before it authenticates, so a row that lost its permission can't
+ * be reached even if route_check() was skipped.
+ */
+int route_permit(const struct route *r, struct scim_err *err);
+
 /* The method name of a table entry ("GET"). */
 const char *route_method_name(enum scim_method m);
 

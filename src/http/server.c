@@ -37,10 +37,12 @@
 #include <event2/listener.h>
 
 #include "http/dispatch.h"
+#include "http/metrics.h"
 #include "http/route.h"
 #include "http/server.h"
 #include "http/tls.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/secure.h"
 #include "util/xmalloc.h"
 
@@ -137,6 +139,7 @@ conn_free(struct conn *c)
 
 	if (c->replying)
 		w->inflight--;
+	metrics_conn_add(-1);
 	if (c->fd >= 0 && (size_t)c->fd < w->by_fd_cap && w->by_fd[c->fd] == c)
 		w->by_fd[c->fd] = NULL;
 	if (c->prev != NULL)
@@ -221,6 +224,7 @@ on_new_bev(struct event_base *base, void *arg)
 	if (w->conns != NULL)
 		w->conns->prev = c;
 	w->conns = c;
+	metrics_conn_add(1);
 	event_active(c->timer, EV_TIMEOUT, 0);
 	return c->bev;
 }
@@ -641,6 +645,7 @@ server_init(struct server *srv, const struct http_server_config *cfg,
 	srv->env.scim = scim;
 	srv->env.store = store;
 	srv->env.base_url = srv->base_url;
+	srv->env.auth = cfg->auth;
 	srv->header_tv.tv_sec = cfg->header_timeout ? cfg->header_timeout : 10;
 	srv->idle_tv.tv_sec = cfg->idle_timeout ? cfg->idle_timeout : 30;
 	secure_random(rnd, sizeof(rnd));
@@ -650,8 +655,8 @@ server_init(struct server *srv, const struct http_server_config *cfg,
 		return -1;
 	}
 	if (cfg->tls_cert != NULL) {
-		struct tls_config tc = {cfg->tls_cert, cfg->tls_key,
-		    cfg->tls_client_ca};
+		struct tls_config tc = {
+		    cfg->tls_cert, cfg->tls_key, cfg->tls_client_ca};
 		char msg[512];
 		srv->tls = tls_new(&tc, msg, sizeof(msg));
 		if (srv->tls == NULL) {
@@ -698,10 +703,11 @@ http_server_run(const struct http_server_config *cfg, struct scim *scim,
 {
 	struct server srv;
 	struct worker *ws = NULL;
+	struct metrics_server *msrv = NULL;
 	char bound[INET6_ADDRSTRLEN + 16];
 	sigset_t set, old;
 	unsigned i, n = thread_count(cfg->threads);
-	int rc = -1, sig = 0;
+	int rc = -1, sig = 0, ok;
 
 	sigemptyset(&old);
 
@@ -719,7 +725,10 @@ http_server_run(const struct http_server_config *cfg, struct scim *scim,
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	for (i = 0; i < n; i++) {
+	/* After the mask: the metrics thread must not take the signals. */
+	ok = cfg->metrics_listen == NULL ||
+	    metrics_server_start(cfg->metrics_listen, store, &msrv) == 0;
+	for (i = 0; ok && i < n; i++) {
 		if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) !=
 		    0) {
 			log_error("cannot start worker thread %u", i);
@@ -727,7 +736,7 @@ http_server_run(const struct http_server_config *cfg, struct scim *scim,
 		}
 		ws[i].started = 1;
 	}
-	if (i == n) {
+	if (ok && i == n) {
 		log_info("listening on %s%s (%u threads), base URL %s", bound,
 		    srv.tls != NULL ? " with TLS" : "", n, srv.base_url);
 		if (sigwait(&set, &sig) != 0)
@@ -736,6 +745,7 @@ http_server_run(const struct http_server_config *cfg, struct scim *scim,
 		rc = 0;
 	}
 	stop_workers(ws, n);
+	metrics_server_stop(msrv);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	n = 0;
 out:

@@ -17,6 +17,8 @@
 #define HTTP_SERVER_MAX_BODY (2 * 1024 * 1024) /* evhttp's backstop */
 #define HTTP_SERVER_DRAIN_SECONDS 5 /* graceful shutdown bound */
 
+struct authconf;
+
 struct http_server_config {
 	const char
 	    *listen; /* "ADDR:PORT" or "[ADDR6]:PORT"; port 0 picks one */
@@ -33,6 +35,11 @@ struct http_server_config {
 	/* Token buckets per caller and per tenant (ratelimit.h); a rate
 	 * of 0 leaves that limit off. */
 	struct ratelimit_config limits;
+	/* "ADDR:PORT" of the Prometheus listener (metrics.h), or NULL. */
+	const char *metrics_listen;
+	/* JWT settings and roles (auth/authconf.h); borrowed, NULL: opaque
+	 * tokens only. */
+	const struct authconf *auth;
 };
 
 /*

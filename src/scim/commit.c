@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include "scim/access.h"
+#include "scim/audit.h"
 #include "scim/commit.h"
 #include "scim/record.h"
 #include "scim/uniq.h"
@@ -73,6 +75,9 @@ commit_replace(struct store_txn *txn, const struct commit *c,
 	int rc;
 
 	rc = next_state(c, &next, err);
+	/* A self-admin caller changes status.status and nothing else. */
+	if (rc == 0)
+		rc = access_check_change(req, c->cur, next, err);
 	if (rc != 0)
 		goto out;
 	if (c->keep_unchanged && same_content(next, c->cur)) {
@@ -97,4 +102,15 @@ commit_replace(struct store_txn *txn, const struct commit *c,
 		*out = next;
 out:
 	return rc;
+}
+
+int
+commit_audit(struct store_txn *txn, const struct commit *c, const char *action,
+    struct scim_err *err)
+{
+	struct resource_ctx in =
+	    resource_ctx_in_txn(c->ctx, txn, c->req->tenant);
+
+	return audit_request(
+	    &in, c->req, str_from(c->t->rt->name), c->req->id, action, err);
 }

@@ -44,4 +44,12 @@ struct commit {
 int commit_replace(struct store_txn *txn, const struct commit *c,
     struct json_value **out, struct scim_err *err);
 
+/*
+ * After a successful commit_replace in txn: the request's audit record
+ * (scim/audit.h), action "replace" or "patch". A PATCH that changed
+ * nothing is recorded too: the request succeeded.
+ */
+int commit_audit(struct store_txn *txn, const struct commit *c,
+    const char *action, struct scim_err *err);
+
 #endif

@@ -26,6 +26,7 @@
 #include "scim/credential_type.h"
 #include "scim/detail.h"
 #include "scim/record.h"
+#include "scim/staged.h"
 #include "scim/uniq.h"
 #include "util/date.h"
 #include "util/num.h"
@@ -547,6 +548,9 @@ credential_in_txn(const struct resource_ctx *c, const struct json_value *cur,
 	if (rc == 0)
 		rc = credential_keys_update(c->txn, c->arena, c->tenant,
 		    str_member(next, "id"), &t, cur, next, err);
+	/* A credential an issuance rule issued (staged.h). */
+	if (rc == 0)
+		rc = staged_credential_changed(c, cur, next, err);
 out:
 	return rc;
 }
@@ -555,8 +559,13 @@ static int
 credential_on_delete(const struct resource_ctx *c, struct store_txn *txn,
     const struct json_value *cur, struct scim_err *err)
 {
-	return credential_keys_update(txn, c->arena, c->tenant,
+	int rc;
+
+	rc = credential_keys_update(txn, c->arena, c->tenant,
 	    str_member(cur, "id"), NULL, cur, NULL, err);
+	if (rc == 0)
+		rc = staged_credential_changed(c, cur, NULL, err);
+	return rc;
 }
 
 int

@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "scim/cursor.h"
 #include "scim/ops.h"
 
 #define URN_LIST "urn:ietf:params:scim:api:messages:2.0:ListResponse"
@@ -92,7 +93,7 @@ discovery_spc(struct scim *s, const struct scim_request *req,
 {
 	const struct schema_registry *r = scim_registry(s);
 	const struct scim_config *cfg = scim_config(s);
-	struct json_value *v, *filter;
+	struct json_value *v, *filter, *pagination;
 	int rc;
 
 	rc = refuse_filter(req, err);
@@ -104,6 +105,16 @@ discovery_spc(struct scim *s, const struct scim_request *req,
 	if (filter != NULL && cfg != NULL && cfg->max_count > 0)
 		json_object_set_cstr(req->arena, filter, "maxResults",
 		    json_int(req->arena, (int64_t)cfg->max_count));
+	/* RFC 9865 §4: the page sizes in force, for both methods. */
+	pagination = json_object_get_cstr(v, "pagination");
+	if (pagination != NULL && cfg != NULL && cfg->max_count > 0) {
+		json_object_set_cstr(req->arena, pagination, "defaultPageSize",
+		    json_int(req->arena, (int64_t)cfg->default_count));
+		json_object_set_cstr(req->arena, pagination, "maxPageSize",
+		    json_int(req->arena, (int64_t)cfg->max_count));
+		json_object_set_cstr(req->arena, pagination, "cursorTimeout",
+		    json_int(req->arena, CURSOR_TIMEOUT_S));
+	}
 	scim_resp_json(resp, 200, v);
 out:
 	return rc;

@@ -15,6 +15,7 @@
 #include "scim/group.h"
 #include "scim/record.h"
 #include "scim/scim.h"
+#include "scim/staged.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -510,6 +511,11 @@ members_sync(const struct resource_ctx *c, struct str group,
 		rc = member_remove(&r, d.del.to[i], err);
 	for (i = 0; rc == 0 && i < d.nadd; i++)
 		rc = member_add(&r, d.add[i], err);
+	/* Issuance rules by group follow memberships (staged.h). */
+	for (i = 0; rc == 0 && i < d.nadd; i++)
+		edges_push(&d.del, d.add[i]->id, STR_NULL);
+	if (rc == 0)
+		rc = staged_members_changed(c, d.del.to, d.del.n, err);
 	return rc;
 }
 
@@ -551,6 +557,8 @@ group_on_delete(const struct resource_ctx *c, struct store_txn *txn,
 		    c->txn, c->tenant, KIND_MEMBER, id, err);
 	if (rc == 0)
 		rc = group_drop_member(c, id, err);
+	if (rc == 0)
+		rc = staged_members_changed(c, down.to, down.n, err);
 	return rc;
 }
 

@@ -12,179 +12,17 @@
 #include <stdlib.h>
 
 #include "filter/filter.h"
+#include "scim/cursor.h"
 #include "scim/detail.h"
 #include "scim/list.h"
 #include "scim/projection.h"
+#include "scim/plan.h"
 #include "scim/record.h"
-#include "scim/uniq.h"
 #include "util/date.h"
 #include "util/log.h"
 #include "util/num.h"
 
-#define SEARCH_REQUEST_URN "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 #define LIST_RESPONSE_URN "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-
-/* ------------------------------------------------------- the query */
-
-static int
-int_param(const struct scim_request *req, const char *name, int *has,
-    int64_t *v, struct scim_err *err)
-{
-	struct str s = scim_param_get(req, name);
-	int rc = 0;
-
-	*has = s.ptr != NULL;
-	if (*has && num_parse_i64(s, v) != 0)
-		rc = scim_err_set(
-		    err, SCIM_E_INVALID_VALUE, "%s: must be an integer", name);
-	return rc;
-}
-
-int
-list_query_params(
-    const struct scim_request *req, struct list_query *q, struct scim_err *err)
-{
-	int rc;
-
-	*q = (struct list_query){0};
-	q->filter = scim_param_get(req, "filter");
-	q->sort_by = scim_param_get(req, "sortBy");
-	q->sort_order = scim_param_get(req, "sortOrder");
-	q->attributes = scim_param_get(req, "attributes");
-	q->excluded = scim_param_get(req, "excludedAttributes");
-	rc = int_param(req, "startIndex", &q->has_start, &q->start_index, err);
-	if (rc == 0)
-		rc = int_param(req, "count", &q->has_count, &q->count, err);
-	return rc;
-}
-
-static int
-body_string(const struct json_member *m, struct str *out, struct scim_err *err)
-{
-	int rc = 0;
-
-	if (m->value->type == JSON_STRING)
-		*out = m->value->u.string;
-	else if (m->value->type != JSON_NULL)
-		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-		    "%.*s: must be a string", STR_FMT(m->key));
-	return rc;
-}
-
-static int
-body_int(
-    const struct json_member *m, int *has, int64_t *out, struct scim_err *err)
-{
-	int rc = 0;
-
-	if (m->value->type == JSON_INT) {
-		*has = 1;
-		*out = m->value->u.integer;
-	} else if (m->value->type != JSON_NULL) {
-		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-		    "%.*s: must be an integer", STR_FMT(m->key));
-	}
-	return rc;
-}
-
-/* attributes / excludedAttributes: an array of names, or (leniently)
- * one comma-separated string as in the query form. */
-static int
-body_names(struct arena *a, const struct json_member *m, struct str *out,
-    struct scim_err *err)
-{
-	const struct json_value *v = m->value;
-	struct buf b;
-	size_t i;
-	int rc = 0;
-
-	buf_init(&b);
-	if (v->type != JSON_ARRAY) {
-		rc = body_string(m, out, err);
-		goto out;
-	}
-	for (i = 0; rc == 0 && i < v->u.array.len; i++) {
-		if (v->u.array.items[i]->type != JSON_STRING) {
-			rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
-			    "%.*s: must be an array of attribute names",
-			    STR_FMT(m->key));
-			goto out;
-		}
-		if (i > 0)
-			buf_putc(&b, ',');
-		buf_append_str(&b, v->u.array.items[i]->u.string);
-	}
-	*out = str_make(arena_memdup(a, buf_cstr(&b), b.len + 1), b.len);
-out:
-	buf_free(&b);
-	return rc;
-}
-
-static int
-body_schemas(const struct json_value *v, struct scim_err *err)
-{
-	size_t i;
-	int found = 0, rc = 0;
-
-	for (i = 0; v != NULL && v->type == JSON_ARRAY && i < v->u.array.len;
-	     i++)
-		found |= v->u.array.items[i]->type == JSON_STRING &&
-		    str_caseeq_cstr(
-			v->u.array.items[i]->u.string, SEARCH_REQUEST_URN);
-	if (!found)
-		rc = scim_err_set(err, SCIM_E_INVALID_SYNTAX,
-		    "schemas: a SearchRequest must list \"%s\"",
-		    SEARCH_REQUEST_URN);
-	return rc;
-}
-
-static int
-body_member(struct arena *a, const struct json_member *m, struct list_query *q,
-    struct scim_err *err)
-{
-	struct str k = m->key;
-	int rc = 0;
-
-	if (str_caseeq_cstr(k, "schemas"))
-		rc = 0; /* checked by body_schemas */
-	else if (str_caseeq_cstr(k, "filter"))
-		rc = body_string(m, &q->filter, err);
-	else if (str_caseeq_cstr(k, "sortBy"))
-		rc = body_string(m, &q->sort_by, err);
-	else if (str_caseeq_cstr(k, "sortOrder"))
-		rc = body_string(m, &q->sort_order, err);
-	else if (str_caseeq_cstr(k, "attributes"))
-		rc = body_names(a, m, &q->attributes, err);
-	else if (str_caseeq_cstr(k, "excludedAttributes"))
-		rc = body_names(a, m, &q->excluded, err);
-	else if (str_caseeq_cstr(k, "startIndex"))
-		rc = body_int(m, &q->has_start, &q->start_index, err);
-	else if (str_caseeq_cstr(k, "count"))
-		rc = body_int(m, &q->has_count, &q->count, err);
-	else
-		rc = scim_err_set(err, SCIM_E_INVALID_SYNTAX,
-		    "SearchRequest has no member \"%.*s\"",
-		    STR_FMT(detail_quote(k)));
-	return rc;
-}
-
-int
-list_query_body(
-    const struct scim_request *req, struct list_query *q, struct scim_err *err)
-{
-	struct json_value *body = NULL;
-	size_t i;
-	int rc;
-
-	*q = (struct list_query){0};
-	rc = record_parse_body(req, &body, err);
-	if (rc == 0)
-		rc = body_schemas(json_object_get_cstr(body, "schemas"), err);
-	for (i = 0; rc == 0 && i < body->u.object.len; i++)
-		rc =
-		    body_member(req->arena, &body->u.object.members[i], q, err);
-	return rc;
-}
 
 /* --------------------------------------------------------- sorting */
 
@@ -208,11 +46,29 @@ struct sort_spec {
 	int desc;
 };
 
+/* One resource type being listed: the root search has several. */
+struct list_src {
+	struct resource_type t;
+	struct resource_ctx ctx;
+	struct filter_node *filter; /* NULL: everything matches */
+	struct sort_spec *sort; /* NULL: id order */
+	struct projection *proj;
+};
+
 struct list_item {
 	struct str id; /* borrowed from LMDB until the read txn ends */
 	struct str val; /* likewise */
 	struct sort_key key;
 	const struct sort_spec *spec;
+	const struct list_src *src;
+};
+
+/* A decoded RFC 9865 cursor, as a position to compare items with. */
+struct list_pos {
+	enum cursor_dir dir;
+	struct sort_key key;
+	struct str type;
+	struct str id;
 };
 
 static int
@@ -251,7 +107,8 @@ path_chars_ok(struct str s)
  */
 static int
 sort_parse(struct arena *a, const struct schema_rtype *rt,
-    const struct list_query *q, struct sort_spec **out, struct scim_err *err)
+    filter_resolve_fn resolve, const struct list_query *q,
+    struct sort_spec **out, struct scim_err *err)
 {
 	struct filter_node *n = NULL;
 	struct scim_err ignored;
@@ -266,7 +123,7 @@ sort_parse(struct arena *a, const struct schema_rtype *rt,
 		str_from(arena_printf(a, "%.*s pr", STR_FMT(q->sort_by))), &n,
 		&ignored) != 0 ||
 	    n->op != FILTER_PR ||
-	    filter_bind(n, schema_filter_resolve, (void *)rt, &ignored) != 0) {
+	    filter_bind(n, resolve, (void *)rt, &ignored) != 0) {
 		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
 		    "sortBy: \"%.*s\" is not an attribute of %s",
 		    STR_FMT(
@@ -358,7 +215,13 @@ sort_key_of(struct arena *a, const struct sort_spec *sp,
 		break;
 	default:
 		if (v->type == JSON_STRING) {
-			k->s = arena_str(a, v->u.string);
+			/* Strings sort by their first CURSOR_MAX_SKEY bytes,
+			 * then by id: bounded memory per item, and a cursor
+			 * can hold the whole key it continues from. */
+			k->s = v->u.string;
+			if (k->s.len > CURSOR_MAX_SKEY)
+				k->s.len = CURSOR_MAX_SKEY;
+			k->s = arena_str(a, k->s);
 			k->kind = KEY_STRING;
 		}
 		break;
@@ -370,8 +233,11 @@ key_cmp(const struct sort_key *x, const struct sort_key *y, int case_exact)
 {
 	int c;
 
-	if (x->kind == KEY_MISSING || y->kind == KEY_MISSING)
-		c = (x->kind == KEY_MISSING) - (y->kind == KEY_MISSING);
+	/* Kinds differ only across types of a root search; missing last. */
+	if (x->kind != y->kind)
+		c = (x->kind > y->kind) - (x->kind < y->kind);
+	else if (x->kind == KEY_MISSING)
+		c = 0;
 	else if (x->kind == KEY_INT)
 		c = (x->i > y->i) - (x->i < y->i);
 	else if (x->kind == KEY_DOUBLE)
@@ -381,20 +247,45 @@ key_cmp(const struct sort_key *x, const struct sort_key *y, int case_exact)
 	return c;
 }
 
-/* Ties are broken by id, ascending either way, so pages are stable. */
+/* Ties are broken by resource type (root search) and then id, ascending
+ * either way, so pages are stable. */
 static int
 item_cmp(const void *a, const void *b)
 {
 	const struct list_item *x = a, *y = b;
-	int c = key_cmp(&x->key, &y->key, x->spec->info.case_exact);
+	int c = 0;
 
-	if (x->spec->desc)
-		c = -c;
+	if (x->spec != NULL && y->spec != NULL) {
+		c = key_cmp(&x->key, &y->key,
+		    x->spec->info.case_exact && y->spec->info.case_exact);
+		if (x->spec->desc)
+			c = -c;
+	}
+	if (c == 0 && x->src != y->src)
+		c = strcmp(x->src->t.rt->name, y->src->t.rt->name);
 	return c != 0 ? c : str_cmp(x->id, y->id);
+}
+
+/* Where item x lies against a cursor position, in item_cmp's order. */
+static int
+pos_cmp(const struct list_item *x, const struct list_pos *p, int root)
+{
+	int c = 0;
+
+	if (x->spec != NULL) {
+		c = key_cmp(&x->key, &p->key, x->spec->info.case_exact);
+		if (x->spec->desc)
+			c = -c;
+	}
+	if (c == 0 && root)
+		c = str_cmp(str_from(x->src->t.rt->name), p->type);
+	return c != 0 ? c : str_cmp(x->id, p->id);
 }
 
 /* ------------------------------------------------------- the scan */
 
+/* The type being scanned is in t..proj (copied from src); the rest is
+ * the whole query's. */
 struct list_run {
 	const struct scim_request *req;
 	const struct resource_type *t;
@@ -402,17 +293,70 @@ struct list_run {
 	struct filter_node *filter; /* NULL: everything matches */
 	struct sort_spec *sort; /* NULL: id order */
 	struct projection *proj;
+	const struct list_src *src;
+	int root; /* the root search (RFC 7644 §3.4.3) */
+	int cursor; /* RFC 9865 paging */
+	struct list_pos *pos; /* the decoded cursor; NULL: first page */
+	struct cursor_scope scope;
+	const unsigned char *key; /* the cursor MAC key */
+	int64_t now_s;
 	int64_t start; /* 1-based */
 	int64_t count;
+	size_t from, to; /* the page: items[from..to) */
 	struct list_item *items;
 	size_t n, cap;
 };
 
+static void
+pos_from_cursor(struct list_pos *p, const struct cursor_pos *c)
+{
+	p->dir = c->dir;
+	p->key.kind = c->kind == CURSOR_K_INT ? KEY_INT
+	    : c->kind == CURSOR_K_DOUBLE      ? KEY_DOUBLE
+	    : c->kind == CURSOR_K_STRING      ? KEY_STRING
+					      : KEY_MISSING;
+	p->key.i = c->i;
+	p->key.d = c->d;
+	p->key.s = c->s;
+	p->type = c->type;
+	p->id = c->id;
+}
+
+/* RFC 9865 §2: a cursor and a count of 1..maxPageSize; startIndex asks
+ * for the other method, so both at once is refused. */
+static int
+cursor_paging(const struct scim_config *cfg, const struct list_query *q,
+    struct list_run *r, struct scim_err *err)
+{
+	struct cursor_pos c;
+	int rc = 0;
+
+	if (q->has_start) {
+		rc = scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "startIndex and cursor select different pagination "
+		    "methods (RFC 9865); send one of them");
+	} else if (q->has_count &&
+	    (q->count < 1 || q->count > (int64_t)cfg->max_count)) {
+		rc = scim_err_set(err, SCIM_E_INVALID_COUNT,
+		    "count: must be between 1 and %u with a cursor "
+		    "(pagination.maxPageSize)",
+		    cfg->max_count);
+	} else if (q->cursor.len > 0) {
+		rc = cursor_decode(r->req->arena, r->key, &r->scope, q->cursor,
+		    r->now_s, &c, err);
+		if (rc == 0) {
+			r->pos = arena_alloc(r->req->arena, sizeof(*r->pos));
+			pos_from_cursor(r->pos, &c);
+		}
+	}
+	return rc;
+}
+
 /* RFC 7644 §3.4.2.4: startIndex < 1 means 1; a negative count means 0;
  * count is capped by the server's maximum. */
-static void
+static int
 paging(const struct scim_config *cfg, const struct list_query *q,
-    struct list_run *r)
+    struct list_run *r, struct scim_err *err)
 {
 	r->start = q->has_start && q->start_index > 1 ? q->start_index : 1;
 	r->count = q->has_count ? q->count : (int64_t)cfg->default_count;
@@ -420,86 +364,188 @@ paging(const struct scim_config *cfg, const struct list_query *q,
 		r->count = 0;
 	if (r->count > (int64_t)cfg->max_count)
 		r->count = cfg->max_count;
+	r->cursor = q->cursor.ptr != NULL;
+	return r->cursor ? cursor_paging(cfg, q, r, err) : 0;
 }
 
+/* The page's items[from..to): by index, or after/before the cursor. */
+static void
+window(struct list_run *r)
+{
+	size_t i = 0, end, count = (size_t)r->count;
+
+	if (!r->cursor) {
+		r->from = (uint64_t)r->start - 1 < r->n ? (size_t)(r->start - 1)
+							: r->n;
+	} else if (r->pos == NULL) {
+		r->from = 0;
+	} else if (r->pos->dir == CURSOR_NEXT) {
+		while (i < r->n && pos_cmp(&r->items[i], r->pos, r->root) <= 0)
+			i++;
+		r->from = i;
+	} else {
+		/* The page before the position, full when there are enough
+		 * items before it. */
+		while (i < r->n && pos_cmp(&r->items[i], r->pos, r->root) < 0)
+			i++;
+		end = i;
+		r->from = end > count ? end - count : 0;
+	}
+	r->to = r->n - r->from > count ? r->from + count : r->n;
+}
+
+/* A cursor that continues from items[i] in direction dir. */
+static struct json_value *
+cursor_of(const struct list_run *r, size_t i, enum cursor_dir dir)
+{
+	const struct list_item *x = &r->items[i];
+	struct cursor_pos c = {.dir = dir, .kind = CURSOR_K_NONE};
+	struct arena *a = r->req->arena;
+
+	if (x->spec != NULL) {
+		c.kind = x->key.kind == KEY_INT ? CURSOR_K_INT
+		    : x->key.kind == KEY_DOUBLE ? CURSOR_K_DOUBLE
+		    : x->key.kind == KEY_STRING ? CURSOR_K_STRING
+						: CURSOR_K_MISSING;
+		c.i = x->key.i;
+		c.d = x->key.d;
+		c.s = x->key.s;
+	}
+	c.type = r->root ? str_from(x->src->t.rt->name) : STR_LIT("");
+	c.id = x->id;
+	return json_string(
+	    a, cursor_encode(a, r->key, &r->scope, &c, r->now_s));
+}
+
+/* x and y, both bound. */
+static struct filter_node *
+and_of(struct arena *a, struct filter_node *x, struct filter_node *y)
+{
+	struct filter_node *n = arena_alloc(a, sizeof(*n));
+
+	*n = (struct filter_node){.op = FILTER_AND, .left = x, .right = y};
+	n->bound = 1;
+	return n;
+}
+
+/* A member name no validated resource has: where the root search puts
+ * an attribute that the type being searched lacks. */
+#define ABSENT_MEMBER "urn:scimcred:absent"
+
+/*
+ * The root search's resolver (RFC 7644 §3.4.3): an attribute of the
+ * type resolves as usual; one only other types of the registry have is
+ * bound as theirs but looked up under ABSENT_MEMBER, so it is absent
+ * here (`pr` false, comparisons false) instead of failing the query.
+ */
+static int
+root_resolve(
+    void *ctx, const struct filter_attrpath *p, struct filter_attrinfo *info)
+{
+	const struct schema_rtype *rt = ctx, *other;
+	size_t i;
+
+	if (schema_filter_resolve(ctx, p, info) == 0)
+		return 0;
+	for (i = 0; rt->reg != NULL && i < schema_rtype_count(rt->reg); i++) {
+		other = schema_rtype_at(rt->reg, i);
+		if (schema_filter_resolve((void *)other, p, info) == 0) {
+			info->ext_urn = STR_LIT(ABSENT_MEMBER);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Parses and binds the query for one type into src. */
 static int
 plan(struct scim *s, const struct list_query *q, struct list_run *r,
-    struct scim_err *err)
+    const struct resource_type *t, struct list_src *src, struct scim_err *err)
 {
+	filter_resolve_fn resolve =
+	    r->root ? root_resolve : schema_filter_resolve;
 	struct arena *a = r->req->arena;
 	int rc = 0;
 
-	paging(scim_config(s), q, r);
+	src->t = *t;
+	src->ctx = record_ctx(s, r->req, t->rt);
 	if (q->filter.ptr != NULL && q->filter.len > 0) {
-		rc = filter_parse(a, q->filter, &r->filter, err);
+		rc = filter_parse(a, q->filter, &src->filter, err);
 		if (rc == 0)
-			rc = filter_bind(r->filter, schema_filter_resolve,
-			    (void *)r->t->rt, err);
+			rc = filter_bind(
+			    src->filter, resolve, (void *)t->rt, err);
 		if (rc != 0)
 			goto out;
 	}
-	rc = sort_parse(a, r->t->rt, q, &r->sort, err);
+	if (q->scope != NULL)
+		src->filter = src->filter == NULL
+		    ? q->scope
+		    : and_of(a, src->filter, q->scope);
+	rc = sort_parse(a, t->rt, resolve, q, &src->sort, err);
 	if (rc == 0)
 		rc = projection_parse(
-		    a, r->t->rt, q->attributes, q->excluded, &r->proj, err);
+		    a, t->rt, q->attributes, q->excluded, &src->proj, err);
 out:
 	return rc;
 }
 
+/* Makes src the type being scanned. */
+static void
+use(struct list_run *r, const struct list_src *src)
+{
+	r->src = src;
+	r->t = &src->t;
+	r->ctx = src->ctx;
+	r->filter = src->filter;
+	r->sort = src->sort;
+	r->proj = src->proj;
+}
+
 /*
- * Candidates for the query (STYLE.md §6, back-mdb style): an index only
- * narrows them and the evaluator still decides every match. For now the
- * one index is the uniqueness keys: when the filter is, or is and-ed
- * with, `attr eq value` on a unique attribute (externalId, userName, ...)
- * or on id, the candidates are at most that one record — the lookup a
- * provisioning client makes all day. Otherwise every record of the
- * tenant and type, in id order.
+ * Candidates for the query (STYLE.md §6, back-mdb style): the planner
+ * (plan.h) narrows them with the secondary indexes and the uniqueness
+ * keys, in id order, or answers "all" and every record of the tenant and
+ * type is scanned in id order. The evaluator still decides every match.
  */
 struct cand {
-	struct store_iter *it; /* scanning; NULL when single */
+	struct store_iter *it; /* scanning; NULL when planned */
 	struct store_txn *txn;
-	struct str tenant, type, single; /* single.ptr NULL: none left */
+	struct str tenant, type;
+	struct plan_ids ids;
+	size_t next;
 };
-
-/* An `eq` term that the uniqueness keys answer, reachable through and
- * only: under or/not the term does not bound the candidates. */
-static int
-unique_term(struct arena *a, struct store_txn *txn, const struct list_run *r,
-    const struct filter_node *n, struct str *id)
-{
-	if (n == NULL)
-		return 0;
-	if (n->op == FILTER_AND)
-		return unique_term(a, txn, r, n->left, id) ||
-		    unique_term(a, txn, r, n->right, id);
-	return uniq_lookup(a, txn, r->req->tenant, r->t->rt, n, id);
-}
 
 static int
 cand_open(struct store_txn *txn, const struct list_run *r, struct cand *c,
     struct scim_err *err)
 {
+	int rc;
+
 	c->txn = txn;
 	c->tenant = r->req->tenant;
 	c->type = str_from(r->t->rt->name);
-	if (unique_term(r->req->arena, txn, r, r->filter, &c->single))
-		return 0;
-	return store_iter_new(txn, c->tenant, c->type, &c->it, err);
+	rc = plan_candidates(r->req->arena, txn, scim_indexes(r->ctx.scim),
+	    c->tenant, r->t->rt, r->filter, &c->ids, err);
+	if (rc == 0 && c->ids.all)
+		rc = store_iter_new(txn, c->tenant, c->type, &c->it, err);
+	return rc;
 }
 
 static int
 cand_next(struct cand *c, struct str *id, struct str *val)
 {
-	int rc;
+	int rc = 1;
 
 	if (c->it != NULL)
 		return store_iter_next(c->it, id, val);
-	if (c->single.ptr == NULL)
-		return 1;
-	*id = c->single;
-	c->single = STR_NULL;
-	rc = store_rec_get(c->txn, c->tenant, c->type, *id, val);
-	return rc == SCIM_E_NOT_FOUND ? 1 : rc;
+	while (c->next < c->ids.n) {
+		*id = c->ids.ids[c->next++];
+		rc = store_rec_get(c->txn, c->tenant, c->type, *id, val);
+		if (rc != SCIM_E_NOT_FOUND)
+			break;
+		rc = 1;
+	}
+	return rc;
 }
 
 static void
@@ -524,6 +570,7 @@ push(
 	it->id = id;
 	it->val = val;
 	it->spec = r->sort;
+	it->src = r->src;
 	if (k != NULL)
 		it->key = *k;
 }
@@ -583,22 +630,22 @@ scan(struct store_txn *txn, struct list_run *r, struct scim_err *err)
 static int
 page(struct list_run *r, struct json_value *resources, struct scim_err *err)
 {
+	const struct list_src *src;
 	struct json_value *res;
-	uint64_t from = (uint64_t)r->start - 1, to, i;
+	struct resource_ctx ctx;
+	size_t i;
 	int rc = 0;
 
-	if (from >= r->n)
-		goto out;
-	to =
-	    from + (uint64_t)r->count < r->n ? from + (uint64_t)r->count : r->n;
-	for (i = from; rc == 0 && i < to; i++) {
+	window(r);
+	for (i = r->from; rc == 0 && i < r->to; i++) {
+		src = r->items[i].src;
+		ctx = src->ctx;
 		rc = record_decode(r->req->arena, r->items[i].val, &res, err);
 		if (rc == 0) {
-			record_output(&r->ctx, r->t, r->req, res, r->proj);
+			record_output(&ctx, &src->t, r->req, res, src->proj);
 			json_array_append(r->req->arena, resources, res);
 		}
 	}
-out:
 	return rc;
 }
 
@@ -614,33 +661,61 @@ list_response(
 	    a, out, "totalResults", json_int(a, (int64_t)r->n));
 	json_object_set_cstr(a, out, "itemsPerPage",
 	    json_int(a, (int64_t)resources->u.array.len));
-	json_object_set_cstr(a, out, "startIndex", json_int(a, r->start));
+	if (!r->cursor)
+		json_object_set_cstr(
+		    a, out, "startIndex", json_int(a, r->start));
+	/* RFC 9865 §2: nextCursor on every page but the last;
+	 * previousCursor (optional) on every page but the first. */
+	if (r->cursor && r->to < r->n && r->to > r->from)
+		json_object_set_cstr(
+		    a, out, "nextCursor", cursor_of(r, r->to - 1, CURSOR_NEXT));
+	if (r->cursor && r->from > 0 && r->from < r->n)
+		json_object_set_cstr(a, out, "previousCursor",
+		    cursor_of(r, r->from, CURSOR_PREV));
 	/* Always present, [] when empty: simpler for clients than the
 	 * "REQUIRED if totalResults is non-zero" of RFC 7644 §3.4.2. */
 	json_object_set_cstr(a, out, "Resources", resources);
 	return out;
 }
 
-int
-list_run(struct scim *s, const struct scim_request *req,
-    const struct resource_type *t, const struct list_query *q,
-    struct scim_response *resp, struct scim_err *err)
+/* The query over types[0..ntypes) (one type unless root). */
+static int
+run(struct scim *s, const struct scim_request *req,
+    const struct resource_type *types, size_t ntypes, int root,
+    const struct list_query *q, struct scim_response *resp,
+    struct scim_err *err)
 {
-	struct list_run r = {.req = req, .t = t};
+	struct list_run r = {.req = req, .root = root};
 	struct json_value *resources = json_array(req->arena);
+	struct list_src *srcs;
 	struct store_txn *txn = NULL;
-	int rc;
+	struct filter_node *syntax;
+	size_t i;
+	int rc = 0;
 
-	r.ctx = record_ctx(s, req, t->rt);
-	rc = plan(s, q, &r, err);
+	srcs = arena_allocarray(req->arena, ntypes + 1, sizeof(*srcs));
+	r.key = scim_config(s)->cursor_key;
+	r.now_s = date_now_ms() / 1000;
+	r.scope = (struct cursor_scope){req->tenant,
+	    root ? STR_LIT("/") : str_from(types[0].rt->name), q->filter,
+	    q->sort_by, q->sort_order};
+	/* A malformed filter is 400 even when no type is searched. */
+	if (q->filter.ptr != NULL && q->filter.len > 0)
+		rc = filter_parse(req->arena, q->filter, &syntax, err);
+	if (rc == 0)
+		rc = paging(scim_config(s), q, &r, err);
+	for (i = 0; rc == 0 && i < ntypes; i++)
+		rc = plan(s, q, &r, &types[i], &srcs[i], err);
 	if (rc == 0)
 		rc = store_read_begin(scim_store(s), &txn, err);
-	r.ctx.txn = txn; /* computed attributes read through it */
-	if (rc == 0)
+	for (i = 0; rc == 0 && i < ntypes; i++) {
+		srcs[i].ctx.txn = txn; /* computed attributes read through it */
+		use(&r, &srcs[i]);
 		rc = scan(txn, &r, err);
+	}
 	if (rc != 0)
 		goto out;
-	if (r.sort != NULL && r.n > 1)
+	if ((q->sort_by.len > 0 || ntypes > 1) && r.n > 1)
 		qsort(r.items, r.n, sizeof(*r.items), item_cmp);
 	rc = page(&r, resources, err);
 	if (rc == 0)
@@ -649,4 +724,21 @@ list_run(struct scim *s, const struct scim_request *req,
 out:
 	store_read_end(txn);
 	return rc;
+}
+
+int
+list_run(struct scim *s, const struct scim_request *req,
+    const struct resource_type *t, const struct list_query *q,
+    struct scim_response *resp, struct scim_err *err)
+{
+	return run(s, req, t, 1, 0, q, resp, err);
+}
+
+int
+list_run_root(struct scim *s, const struct scim_request *req,
+    const struct resource_type *types, size_t ntypes,
+    const struct list_query *q, struct scim_response *resp,
+    struct scim_err *err)
+{
+	return run(s, req, types, ntypes, 1, q, resp, err);
 }

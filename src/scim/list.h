@@ -1,14 +1,15 @@
 /*
  * Query engine shared by GET /{type} (query parameters, RFC 7644 §3.4.2)
  * and POST /{type}/.search (a SearchRequest body, RFC 7644 §3.4.3):
- * filter, sorting (§3.4.2.3), paging (§3.4.2.4), projection (§3.9) and
- * the ListResponse.
+ * filter, sorting (§3.4.2.3), paging (§3.4.2.4, and RFC 9865 cursors),
+ * projection (§3.9) and the ListResponse.
  */
 #ifndef SCIM_LIST_H
 #define SCIM_LIST_H
 
 #include <stdint.h>
 
+#include "filter/filter.h"
 #include "scim/resource.h"
 #include "scim/scim.h"
 
@@ -23,6 +24,12 @@ struct list_query {
 	int64_t start_index;
 	int has_count;
 	int64_t count;
+	/* RFC 9865: present (even empty) selects cursor paging. */
+	struct str cursor;
+	/* Set by the server, not the client: a bound filter AND-ed with
+	 * `filter` (a self-admin caller's owner scope, scim/access.h), so
+	 * that totalResults and paging count only what it may see. */
+	struct filter_node *scope;
 };
 
 /* From the query parameters; startIndex and count must be integers
@@ -39,5 +46,17 @@ int list_query_body(
 int list_run(struct scim *s, const struct scim_request *req,
     const struct resource_type *t, const struct list_query *q,
     struct scim_response *resp, struct scim_err *err);
+
+/*
+ * The root search (RFC 7644 §3.4.3): q over every type in types (the
+ * ones the caller may read) into one ListResponse, ordered by sortBy
+ * when given, then by resource type name, then id. A filter or sortBy
+ * attribute that some other type of the registry has but a searched type
+ * lacks is simply absent there; one that no type has is 400.
+ */
+int list_run_root(struct scim *s, const struct scim_request *req,
+    const struct resource_type *types, size_t ntypes,
+    const struct list_query *q, struct scim_response *resp,
+    struct scim_err *err);
 
 #endif

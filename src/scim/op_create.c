@@ -9,10 +9,13 @@
  * the transaction. The id is a UUID, unless the type's client_id hook
  * takes it from the body (a CredentialType's id is its type code).
  * op_create_in is the same pipeline inside a transaction the server
- * already holds.
+ * already holds; op_create_import too, keeping the id and meta the
+ * resource was exported with (scimcred import, scim/ndjson.h).
  */
 #include "config.h"
 
+#include "scim/audit.h"
+#include "scim/etag.h"
 #include "scim/ops.h"
 #include "scim/record.h"
 #include "scim/uniq.h"
@@ -21,6 +24,7 @@
 #include "util/secure.h"
 
 struct create {
+	const struct scim_request *req; /* NULL for op_create_in */
 	struct str tenant;
 	const struct resource_type *t;
 	const struct resource_ctx *ctx;
@@ -61,10 +65,21 @@ out:
 	return rc;
 }
 
+/* POST's transaction: the create and its audit record (audit.h). */
 static int
 create_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 {
-	return create_in(txn, arg, err);
+	struct create *c = arg;
+	struct resource_ctx in;
+	int rc;
+
+	rc = create_in(txn, c, err);
+	if (rc == 0) {
+		in = resource_ctx_in_txn(c->ctx, txn, c->tenant);
+		rc = audit_request(&in, c->req, str_from(c->t->rt->name), c->id,
+		    "create", err);
+	}
+	return rc;
 }
 
 /* The body as it will be stored: validated, the type's rules applied,
@@ -134,7 +149,7 @@ int
 op_create(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err)
 {
-	struct create c = {.tenant = req->tenant};
+	struct create c = {.req = req, .tenant = req->tenant};
 	struct resource_type t;
 	struct resource_ctx ctx;
 	struct projection *proj = NULL;
@@ -159,6 +174,93 @@ op_create(struct scim *s, const struct scim_request *req,
 	rc = store_write(scim_store(s), create_txn, &c, err);
 	if (rc == 0)
 		record_reply(&ctx, &t, req, c.out, proj, 201, 1, resp);
+out:
+	if (rc != 0)
+		audit_log_failure(req, "create", c.id, rc);
+	return rc;
+}
+
+/* meta.created / meta.lastModified of an imported resource: a dateTime
+ * (RFC 7643 §3.1), copied as written so the export round-trips. */
+static int
+import_date(struct arena *a, const struct json_value *from,
+    struct json_value *to, const char *name, struct scim_err *err)
+{
+	const struct json_value *v = json_object_get_cstr(from, name);
+	int64_t ms;
+
+	if (v == NULL || v->type != JSON_STRING ||
+	    date_parse(v->u.string, &ms) != 0)
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "meta.%s: must be a dateTime", name);
+	json_object_set_cstr(a, to, name, json_string(a, v->u.string));
+	return 0;
+}
+
+/* The id and meta an exported resource carries, put on the prepared
+ * (stamped) resource in place of the new ones. */
+static int
+import_identity(struct arena *a, const struct json_value *in,
+    struct json_value *res, struct str *id, struct scim_err *err)
+{
+	const struct json_value *v = json_object_get_cstr(in, "id");
+	const struct json_value *meta = json_object_get_cstr(in, "meta");
+	struct json_value *out = json_object_get_cstr(res, "meta");
+	uint64_t version;
+	int rc;
+
+	if (v == NULL || v->type != JSON_STRING || !record_id_ok(v->u.string))
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "id: an imported resource needs its id (1-%d characters "
+		    "of [A-Za-z0-9._~-])",
+		    SCIM_MAX_ID);
+	*id = arena_str(a, v->u.string);
+	json_object_set_cstr(a, res, "id", json_string(a, *id));
+	if (meta == NULL || meta->type != JSON_OBJECT)
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "meta: an imported resource needs its meta");
+	rc = import_date(a, meta, out, "created", err);
+	if (rc == 0)
+		rc = import_date(a, meta, out, "lastModified", err);
+	if (rc != 0)
+		return rc;
+	v = json_object_get_cstr(meta, "version");
+	if (v == NULL || v->type != JSON_STRING ||
+	    etag_parse(v->u.string, &version) != 0)
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "meta.version: must be a weak ETag such as W/\"3\"");
+	json_object_set_cstr(a, out, "version", json_string(a, v->u.string));
+	return 0;
+}
+
+int
+op_create_import(struct scim *s, struct store_txn *txn, struct str tenant,
+    struct str rtype, struct arena *a, const struct json_value *in,
+    struct scim_err *err)
+{
+	struct create c = {.tenant = tenant};
+	struct json_value *body = json_clone(a, in);
+	struct resource_type t;
+	struct resource_ctx ctx;
+	int rc;
+
+	rc = resource_find(scim_registry(s), rtype, &t, err);
+	if (rc != 0)
+		goto out;
+	ctx = (struct resource_ctx){.arena = a,
+	    .rt = t.rt,
+	    .now_ms = date_now_ms(),
+	    .tenant = tenant,
+	    .scim = s};
+	rc = prepare(s, &ctx, &t, &body, err);
+	if (rc == 0)
+		rc = import_identity(a, in, body, &c.id, err);
+	if (rc != 0)
+		goto out;
+	c.t = &t;
+	c.ctx = &ctx;
+	c.res = body;
+	rc = create_in(txn, &c, err);
 out:
 	return rc;
 }

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "scim/audit.h"
 #include "scim/etag.h"
 #include "scim/ops.h"
 #include "scim/record.h"
@@ -45,6 +46,10 @@ delete_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 	if (rc == 0)
 		rc = store_rec_del(txn, d->req->tenant,
 		    str_from(d->t->rt->name), d->req->id, err);
+	/* One record for the request, cascades included (audit.h). */
+	if (rc == 0)
+		rc = audit_request(&in, d->req, str_from(d->t->rt->name),
+		    d->req->id, "delete", err);
 out:
 	return rc;
 }
@@ -70,5 +75,7 @@ op_delete(struct scim *s, const struct scim_request *req,
 		resp->status = 204;
 	}
 out:
+	if (rc != 0)
+		audit_log_failure(req, "delete", req->id, rc);
 	return rc;
 }

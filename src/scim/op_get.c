@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "scim/access.h"
 #include "scim/etag.h"
 #include "scim/ops.h"
 #include "scim/record.h"
@@ -33,6 +34,8 @@ op_get(struct scim *s, const struct scim_request *req,
 		rc = record_load(
 		    txn, req->arena, req->tenant, t.rt, req->id, &res, err);
 	store_read_end(txn);
+	if (rc == 0)
+		rc = access_visible(req, t.rt, res, err);
 	if (rc != 0)
 		goto out;
 	tag = record_etag(res);

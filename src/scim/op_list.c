@@ -2,6 +2,7 @@
  * (RFC 7644 §3.4.2); the engine is list.c. */
 #include "config.h"
 
+#include "scim/access.h"
 #include "scim/list.h"
 #include "scim/ops.h"
 
@@ -16,6 +17,9 @@ op_list(struct scim *s, const struct scim_request *req,
 	rc = resource_find(scim_registry(s), req->rtype, &t, err);
 	if (rc == 0)
 		rc = list_query_params(req, &q, err);
+	/* A self-admin caller sees only its own credentials. */
+	if (rc == 0)
+		rc = access_scope(req, t.rt, &q.scope, err);
 	if (rc == 0)
 		rc = list_run(s, req, &t, &q, resp, err);
 	return rc;

@@ -24,6 +24,8 @@
 
 #include <stdio.h>
 
+#include "scim/access.h"
+#include "scim/audit.h"
 #include "scim/commit.h"
 #include "scim/etag.h"
 #include "scim/ops.h"
@@ -90,6 +92,8 @@ patch_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 	rc = record_load(
 	    txn, a, p->req->tenant, p->t->rt, p->req->id, &cur, err);
 	if (rc == 0)
+		rc = access_visible(p->req, p->t->rt, cur, err);
+	if (rc == 0)
 		rc = etag_if_match(p->req->if_match, record_etag(cur), err);
 	if (rc == 0)
 		rc = etag_if_none_match_write(
@@ -102,6 +106,8 @@ patch_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 		c.raw = raw_of(a, cand, cur);
 		rc = commit_replace(txn, &c, &p->out, err);
 	}
+	if (rc == 0)
+		rc = commit_audit(txn, &c, "patch", err);
 	return rc;
 }
 
@@ -171,5 +177,7 @@ op_patch(struct scim *s, const struct scim_request *req,
 	else
 		record_reply(&ctx, &t, req, p.out, proj, 200, 0, resp);
 out:
+	if (rc != 0)
+		audit_log_failure(req, "patch", req->id, rc);
 	return rc;
 }

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include "scim/access.h"
+#include "scim/audit.h"
 #include "scim/commit.h"
 #include "scim/etag.h"
 #include "scim/ops.h"
@@ -41,6 +43,8 @@ replace_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 	rc = record_load(txn, r->ctx->arena, r->req->tenant, r->t->rt,
 	    r->req->id, &cur, err);
 	if (rc == 0)
+		rc = access_visible(r->req, r->t->rt, cur, err);
+	if (rc == 0)
 		rc = etag_if_match(r->req->if_match, record_etag(cur), err);
 	if (rc == 0)
 		rc = etag_if_none_match_write(
@@ -49,6 +53,8 @@ replace_txn(struct store_txn *txn, void *arg, struct scim_err *err)
 		c.cur = cur;
 		rc = commit_replace(txn, &c, &r->out, err);
 	}
+	if (rc == 0)
+		rc = commit_audit(txn, &c, "replace", err);
 	return rc;
 }
 
@@ -80,5 +86,7 @@ op_replace(struct scim *s, const struct scim_request *req,
 	if (rc == 0)
 		record_reply(&ctx, &t, req, r.out, proj, 200, 0, resp);
 out:
+	if (rc != 0)
+		audit_log_failure(req, "replace", req->id, rc);
 	return rc;
 }

@@ -21,6 +21,22 @@ int op_create(struct scim *s, const struct scim_request *req,
 int op_create_in(struct scim *s, struct store_txn *txn, struct str tenant,
     struct str rtype, struct arena *a, struct json_value *body,
     struct json_value **out, struct scim_err *err);
+/*
+ * `scimcred import` (scim/ndjson.h): op_create_in for one exported
+ * resource `in` (not changed), which keeps its id and its meta.created,
+ * meta.lastModified and meta.version (required, and checked) instead of
+ * new ones. Validation, the type's hooks and uniqueness apply as for a
+ * POST; an id already taken is 409 uniqueness.
+ */
+int op_create_import(struct scim *s, struct store_txn *txn, struct str tenant,
+    struct str rtype, struct arena *a, const struct json_value *in,
+    struct scim_err *err);
+/* POST /.search at the tenant root (RFC 7644 §3.4.3), op_search_root.c */
+int op_search_root(struct scim *s, const struct scim_request *req,
+    struct scim_response *resp, struct scim_err *err);
+/* The permission that lets the root search include rtype: 0 and *out,
+ * or -1 when the root search never includes it. */
+int op_search_root_perm(struct str rtype, enum perm *out);
 /* GET /{rtype}/{id} */
 int op_get(struct scim *s, const struct scim_request *req,
     struct scim_response *resp, struct scim_err *err);

@@ -11,7 +11,9 @@
 #include "scim/population.h"
 #include "scim/projection.h"
 #include "scim/resource.h"
+#include "scim/rule.h"
 #include "scim/scim.h"
+#include "scim/staged.h"
 #include "scim/user.h"
 #include "util/log.h"
 
@@ -21,6 +23,8 @@ static const struct resource_hooks *const table[] = {
     &user_hooks,
     &group_hooks,
     &population_hooks,
+    &rule_hooks,
+    &staged_hooks,
 };
 
 /* Plain RFC 7644 behaviour for a type without an entry. */

@@ -6,9 +6,11 @@
 
 #include <stdlib.h>
 
+#include "scim/index.h"
 #include "scim/resource.h"
 #include "scim/scim.h"
 #include "util/log.h"
+#include "util/secure.h"
 #include "util/xmalloc.h"
 
 #define DEFAULT_COUNT 100
@@ -19,6 +21,9 @@ struct scim {
 	struct schema_registry *reg;
 	struct scim_config cfg;
 	char *schemas_dir;
+	/* Secondary indexes (index.h), attached to the store while the
+	 * context lives; NULL without a store. */
+	struct index_set *idx;
 };
 
 int
@@ -41,10 +46,19 @@ scim_new(struct store *st, const struct scim_config *cfg, struct scim **out,
 		s->cfg.default_count = DEFAULT_COUNT;
 	if (s->cfg.default_count > s->cfg.max_count)
 		s->cfg.default_count = s->cfg.max_count;
+	if (!s->cfg.has_cursor_key) {
+		secure_random(s->cfg.cursor_key, sizeof(s->cfg.cursor_key));
+		s->cfg.has_cursor_key = 1;
+	}
 	rc = schema_registry_load(s->schemas_dir, &s->reg, err);
 	if (rc != 0)
 		goto out;
 	resource_check(s->reg);
+	if (st != NULL &&
+	    ((rc = index_set_load(s->reg, s->schemas_dir, &s->idx, err)) != 0 ||
+		(rc = store_index_attach(st, index_set_indexer(s->idx), err)) !=
+		    0))
+		goto out;
 	*out = s;
 	s = NULL;
 out:
@@ -57,8 +71,12 @@ scim_free(struct scim *s)
 {
 	if (s == NULL)
 		return;
+	if (s->idx != NULL && s->store != NULL)
+		store_index_detach(s->store);
+	index_set_free(s->idx);
 	schema_registry_free(s->reg);
 	free(s->schemas_dir);
+	secure_wipe(s->cfg.cursor_key, sizeof(s->cfg.cursor_key));
 	free(s);
 }
 
@@ -66,6 +84,12 @@ const struct schema_registry *
 scim_registry(const struct scim *s)
 {
 	return s->reg;
+}
+
+const struct index_set *
+scim_indexes(const struct scim *s)
+{
+	return s != NULL ? s->idx : NULL;
 }
 
 struct store *

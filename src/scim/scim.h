@@ -32,6 +32,12 @@ struct scim_config {
 	unsigned default_count; /* page size when count is absent (100) */
 	unsigned max_count; /* filter.maxResults (1000) */
 	int compat_bool_strings; /* accept "True"/"False" (on) */
+	/* Days an AuditRecord is kept (scim/audit.h); 0: the default. */
+	unsigned audit_retention_days;
+	/* The HMAC key of RFC 9865 cursors (scim/cursor.h). Unset, scim_new
+	 * draws a random one: cursors then last as long as the process. */
+	int has_cursor_key;
+	unsigned char cursor_key[32];
 };
 
 /* Loads and checks every schema and resource type in cfg->schemas_dir;
@@ -72,6 +78,11 @@ struct scim_request {
 	struct str base_url;
 	const struct principal *who;
 	const char *request_id;
+	/* The permission the route required (http/route.c), recorded in
+	 * audit records; has_perm 0 when the request did not come through
+	 * the route table (tests, the server's own writes). */
+	int has_perm;
+	enum perm perm;
 };
 
 struct scim_response {
@@ -90,6 +101,9 @@ typedef int (*scim_handler)(struct scim *s, const struct scim_request *req,
 const struct schema_registry *scim_registry(const struct scim *s);
 struct store *scim_store(const struct scim *s);
 const struct scim_config *scim_config(const struct scim *s);
+/* The secondary indexes (scim/index.h), or NULL (no store). */
+struct index_set;
+const struct index_set *scim_indexes(const struct scim *s);
 
 /* Serialises v as the body (application/scim+json) and sets the status. */
 void scim_resp_json(

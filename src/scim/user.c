@@ -14,6 +14,7 @@
 #include "scim/population.h"
 #include "scim/record.h"
 #include "scim/scim.h"
+#include "scim/staged.h"
 #include "scim/uniq.h"
 #include "scim/user.h"
 #include "util/log.h"
@@ -149,6 +150,9 @@ user_in_txn(const struct resource_ctx *c, const struct json_value *cur,
 	/* Groups show a member by its display name: keep theirs in step. */
 	if (rc == 0 && cur != NULL && !str_eq(display, group_user_display(cur)))
 		rc = group_member_renamed(c, id, 'U', display, err);
+	/* Issuance rules follow the User's data (staged.h). */
+	if (rc == 0)
+		rc = staged_user_changed(c, next, err);
 	return rc;
 }
 
@@ -244,6 +248,8 @@ user_on_delete(const struct resource_ctx *c, struct store_txn *txn,
 		    str_of(population_of(cur), "value"), STR_NULL, err);
 	if (rc == 0)
 		rc = delete_credentials(c, id, err);
+	if (rc == 0)
+		rc = staged_user_deleted(c, id, err);
 	return rc;
 }
 

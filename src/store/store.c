@@ -26,11 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
 #include "store/store_int.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/num.h"
 #include "util/xmalloc.h"
 
@@ -46,6 +49,26 @@
 
 static const char *const full_detail =
     "storage is full: the database reached its configured maximum size";
+
+static uint64_t
+usec_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000u +
+	    (uint64_t)((t1.tv_nsec - t0->tv_nsec) / 1000);
+}
+
+/* Remembers a write refused for lack of storage, for store_ready. */
+static void
+write_failed(struct store *s)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	atomic_store(&s->write_failed_at, (long long)now.tv_sec + 1);
+}
 
 /* Only the default flags are durable (HARDENING.md); store_open checks
  * the environment's flags after opening and refuses any of these: */
@@ -64,6 +87,7 @@ static const char *const dbi_names[STORE_DBI_COUNT] = {
     [STORE_DBI_TOKENS] = "tokens",
     [STORE_DBI_TOKEN_IDS] = "token_ids",
     [STORE_DBI_EDGES] = "edges",
+    [STORE_DBI_INDEX] = "index",
 };
 
 /* The first database that format 1 did not always have: it and later
@@ -224,10 +248,11 @@ out:
 	return rc;
 }
 
-/* Reads and checks the format version of an existing store. */
+/* Reads and checks the format version of an existing store; *upgrade
+ * is set when it is an older format this one upgrades on open. */
 static int
-format_check(
-    struct store *s, MDB_txn *txn, const char *dir, struct scim_err *err)
+format_check(struct store *s, MDB_txn *txn, const char *dir, int *upgrade,
+    struct scim_err *err)
 {
 	MDB_val k = {sizeof(META_FORMAT_KEY) - 1, META_FORMAT_KEY}, v;
 	int64_t ver = 0;
@@ -243,7 +268,8 @@ format_check(
 		    dir);
 		goto out;
 	}
-	if (ver != STORE_FORMAT_VERSION) {
+	*upgrade = ver >= STORE_FORMAT_OLDEST && ver < STORE_FORMAT_VERSION;
+	if (ver != STORE_FORMAT_VERSION && !*upgrade) {
 		rc = scim_err_set(err, SCIM_E_STORAGE,
 		    "the database in %s has format version %lld but this "
 		    "scimcred uses format version %d: run a scimcred release "
@@ -270,7 +296,7 @@ dbs_open(struct store *s, const char *dir, struct scim_err *err)
 	MDB_stat st;
 	char ver[16];
 	MDB_val k = {sizeof(META_FORMAT_KEY) - 1, META_FORMAT_KEY}, v;
-	int mrc, rc = 0, i, fresh;
+	int mrc, rc = 0, i, fresh, upgrade = 0;
 
 	if ((mrc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
 		goto fail;
@@ -280,7 +306,9 @@ dbs_open(struct store *s, const char *dir, struct scim_err *err)
 	fresh = st.ms_entries == 0;
 	for (i = 0; i < STORE_DBI_COUNT; i++) {
 		mrc = mdb_dbi_open(txn, dbi_names[i],
-		    fresh || i >= DBI_FIRST_ADDED ? MDB_CREATE : 0, &s->dbi[i]);
+		    (fresh || i >= DBI_FIRST_ADDED ? MDB_CREATE : 0) |
+			(i == STORE_DBI_INDEX ? MDB_DUPSORT : 0),
+		    &s->dbi[i]);
 		if (mrc == MDB_NOTFOUND) {
 			rc = scim_err_set(err, SCIM_E_STORAGE,
 			    "%s is not a complete scimcred database (no "
@@ -291,15 +319,20 @@ dbs_open(struct store *s, const char *dir, struct scim_err *err)
 		if (mrc != 0)
 			goto fail;
 	}
-	if (fresh) {
+	if (!fresh && (rc = format_check(s, txn, dir, &upgrade, err)) != 0)
+		goto out;
+	if (fresh || upgrade) {
+		/* Format 1 -> 2 only adds the index database, created above
+		 * and filled when the indexer is attached. */
 		v.mv_size = (size_t)snprintf(
 		    ver, sizeof(ver), "%d", STORE_FORMAT_VERSION);
 		v.mv_data = ver;
 		mrc = mdb_put(txn, s->dbi[STORE_DBI_META], &k, &v, 0);
 		if (mrc != 0)
 			goto fail;
-	} else if ((rc = format_check(s, txn, dir, err)) != 0) {
-		goto out;
+		if (upgrade)
+			log_info("%s upgraded to format version %d", dir,
+			    STORE_FORMAT_VERSION);
 	}
 	mrc = mdb_txn_commit(txn);
 	txn = NULL;
@@ -495,22 +528,31 @@ txn_release(struct store_txn *t)
 /*
  * One run of fn in one write transaction, committed only if fn succeeded
  * and no LMDB call failed. In the reserve (below), a caller's transaction
- * that put anything is not committed either: only deletes may use it.
+ * that put anything is not committed either, unless it also deleted a
+ * record: only deletes may use it, with what they cause in the same
+ * transaction (an audit record, Groups that lose a member).
  * t->map_full tells the caller that the map, not fn, was the problem.
  */
 static int
 write_once(struct store *s, int excl, int deletes_only, store_write_fn fn,
     void *arg, struct store_txn *t, struct scim_err *err)
 {
+	struct timespec t0;
 	int rc, mrc = 0, refused;
 
 	if ((rc = txn_begin(s, 0, excl, t, err)) != 0)
 		return rc;
 	rc = fn(t, arg, err);
-	refused = deletes_only && t->wrote;
-	if (rc == 0 && t->fail_mrc == 0 && !refused)
+	refused = deletes_only && t->wrote && !t->deleted;
+	if (rc == 0 && t->fail_mrc == 0 && !refused) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		mrc = mdb_txn_commit(t->txn); /* frees t->txn, always */
-	else
+		metrics_commit(usec_since(&t0));
+		if (mrc == 0)
+			atomic_store(&s->write_failed_at, 0);
+		else
+			write_failed(s);
+	} else
 		mdb_txn_abort(t->txn);
 	txn_release(t);
 	if (mrc == MDB_MAP_FULL || refused)
@@ -601,16 +643,23 @@ store_write(struct store *s, store_write_fn fn, void *arg, struct scim_err *err)
 		}
 		/* At the maximum. Deletes may use the reserve; anything else
 		 * gets one more try once earlier deletes' pages are free. */
-		if (!t.wrote) {
+		if (!t.wrote || t.deleted) {
 			rc = write_in_reserve(s, 1, fn, arg, err);
 			goto out;
 		}
 		if (!touched++ &&
 		    write_in_reserve(s, 0, touch_fn, NULL, NULL) == 0)
 			continue;
+		/* A delete that puts before it deletes (a cascade touching
+		 * Groups first) is known only once run to the end: the
+		 * reserve runs it and commits only if a record went. */
+		if ((rc = write_in_reserve(s, 1, fn, arg, err)) !=
+		    SCIM_E_STORAGE)
+			goto out;
 		log_warn("storage is full: the map reached its maximum of %zu "
 			 "bytes",
 		    s->map_max);
+		write_failed(s);
 		rc = scim_err_set(err, SCIM_E_STORAGE, "%s", full_detail);
 		goto out;
 	}
@@ -670,4 +719,86 @@ store_stat(struct store *s, size_t *map_size, size_t *used_bytes)
 	*map_size = info.me_mapsize;
 	*used_bytes = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
 	return 0;
+}
+
+/* mdb_reader_list calls this with a header line, then one line per slot
+ * a live reader holds ("(no active readers)" when none): the lines that
+ * start with a pid are the slots. */
+static int
+count_reader(const char *msg, void *ctx)
+{
+	unsigned *n = ctx;
+
+	while (*msg == ' ')
+		msg++;
+	if (*msg >= '0' && *msg <= '9')
+		(*n)++;
+	return 0;
+}
+
+int
+store_readers(struct store *s, unsigned *used, unsigned *max)
+{
+	unsigned n = 0;
+	int mrc;
+
+	*used = *max = 0;
+	mrc = mdb_reader_list(s->env, count_reader, &n);
+	if (mrc < 0)
+		return store_lmdb_fail(NULL, mrc, NULL);
+	if ((mrc = mdb_env_get_maxreaders(s->env, max)) != 0)
+		return store_lmdb_fail(NULL, mrc, NULL);
+	*used = n;
+	return 0;
+}
+
+/* Room on the data directory's file system: LMDB extends data.mdb as it
+ * writes new pages, so a full disk fails writes (at commit) before the
+ * map is full. */
+static int
+disk_ok(struct store *s)
+{
+	const char *path = NULL;
+	struct statvfs v;
+
+	if (mdb_env_get_path(s->env, &path) != 0 || path == NULL ||
+	    statvfs(path, &v) != 0)
+		return 0;
+	if ((v.f_flag & ST_RDONLY) != 0)
+		return 0;
+	return (uint64_t)v.f_bavail * v.f_frsize >= ((uint64_t)1 << 20);
+}
+
+/*
+ * A write refused for lack of storage makes the store unready for this
+ * long. Not until the next successful commit: an unready instance may get
+ * no writes at all (a load balancer takes it out), so readiness must come
+ * back by itself once there is room, and the next refused write sets it
+ * again.
+ */
+#define READY_FAIL_SECONDS 10
+
+int
+store_ready(struct store *s, struct store_ready *out)
+{
+	struct store_txn *txn = NULL;
+	MDB_val k = {sizeof(META_FORMAT_KEY) - 1, META_FORMAT_KEY}, v;
+	struct timespec now;
+	long long failed;
+
+	memset(out, 0, sizeof(*out));
+	if (store_read_begin(s, &txn, NULL) == 0) {
+		out->txn_ok =
+		    mdb_get(txn->txn, s->dbi[STORE_DBI_META], &k, &v) == 0;
+		store_read_end(txn);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	failed = atomic_load(&s->write_failed_at);
+	out->writes_ok =
+	    failed == 0 || now.tv_sec + 1 - failed >= READY_FAIL_SECONDS;
+	out->disk_ok = disk_ok(s);
+	out->map_max = s->map_max;
+	if (store_stat(s, &out->map_size, &out->used_bytes) != 0)
+		out->txn_ok = 0;
+	return out->txn_ok && out->writes_ok && out->disk_ok;
 }

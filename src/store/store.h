@@ -34,7 +34,10 @@
 #include "util/scim_err.h"
 #include "util/str.h"
 
-#define STORE_FORMAT_VERSION 1
+/* 2 added the secondary indexes; a format-1 store is upgraded on open
+ * (its indexes are built when the indexer is attached). */
+#define STORE_FORMAT_VERSION 2
+#define STORE_FORMAT_OLDEST 1
 
 struct store;
 struct store_txn;
@@ -182,7 +185,127 @@ int store_kv_each_prefix(struct store_txn *txn, enum store_bucket b,
     struct str prefix, int (*fn)(void *arg, struct str key, struct str val),
     void *arg);
 
+/*
+ * --- secondary indexes (store_index.c) ---
+ *
+ * Index entries are keys tenant \0 type \0 ikey with the record's id as
+ * the (sorted duplicate) value. The store does not know what a key
+ * means: an indexer, attached once at start-up, turns a record's bytes
+ * into its ikeys (each starting with the index's name and a \0, then an
+ * order-preserving encoding of one value), and the store keeps them in
+ * step in the same transaction as every record put, add and delete,
+ * whoever makes it. An ikey longer than the room left in an LMDB key is
+ * truncated to it; scans truncate their bounds the same way, so a scan
+ * returns a superset and the caller re-checks every candidate.
+ */
+struct store_indexer {
+	/* 1 if records of type have any index (others cost nothing). */
+	int (*covers)(void *arg, struct str type);
+	/* Calls emit(ectx, ikey) for each entry of record rec of type;
+	 * duplicates are fine. 0, or an error (the write fails). */
+	int (*keys)(void *arg, struct str type, struct str rec,
+	    void (*emit)(void *ectx, struct str ikey), void *ectx);
+	void *arg;
+	/* Names the declaration and encoding (a hash): when it differs from
+	 * the one the store was last indexed with, attach rebuilds. */
+	struct str version;
+};
+
+/*
+ * Attaches ix (copied; arg and version must outlive the store or the
+ * next detach) and, when the store's indexes were built for another
+ * version or never, rebuilds them in batches of write transactions
+ * (crash-safe: the version is recorded only when the rebuild is done).
+ * Records written by a process with no indexer attached mark the indexes
+ * stale, so that the next attach rebuilds them.
+ */
+int store_index_attach(
+    struct store *s, const struct store_indexer *ix, struct scim_err *err);
+void store_index_detach(struct store *s);
+/* 1 if an indexer is attached. */
+int store_index_attached(const struct store *s);
+
+/* The part of the index a scan visits: ikeys that start with `within`,
+ * and are >= lo and <= hi when those are given (ptr NULL: open). */
+struct store_index_range {
+	struct str within;
+	struct str lo;
+	struct str hi;
+};
+
+/*
+ * Calls fn(arg, id) for each entry in r, in key order and, under one
+ * key, id order (id borrowed until the transaction ends); stops at fn's
+ * first non-zero answer and returns it.
+ */
+int store_index_scan(struct store_txn *txn, struct str tenant, struct str type,
+    const struct store_index_range *r, int (*fn)(void *arg, struct str id),
+    void *arg, struct scim_err *err);
+/* Number of ids under exactly one ikey (cheap: no scan). */
+int store_index_count(struct store_txn *txn, struct str tenant, struct str type,
+    struct str ikey, size_t *out, struct scim_err *err);
+
 /* Map size and use, for logs and metrics. */
 int store_stat(struct store *s, size_t *map_size, size_t *used_bytes);
+
+/* --- operations: metrics, readiness, backup, restore, check --- */
+
+/* Reader slots held by live threads of every process using the
+ * directory, and the table's size. */
+int store_readers(struct store *s, unsigned *used, unsigned *max);
+
+/* What /readyz reports; see store_ready(). */
+struct store_ready {
+	int txn_ok; /* a read transaction began and saw the format */
+	int writes_ok; /* no write failed for lack of storage in 10 s */
+	int disk_ok; /* the file system is writable, with >= 1 MiB free */
+	size_t map_size, used_bytes, map_max;
+};
+/* Fills out with cheap checks (no write); returns 1 if every check
+ * passed, else 0. */
+int store_ready(struct store *s, struct store_ready *out);
+
+/*
+ * store_backup.c. A consistent, compacted copy of the open store
+ * (mdb_env_copyfd2 with MDB_CP_COMPACT inside one read transaction, so a
+ * running server keeps writing) into outdir/data.mdb. outdir is created
+ * (mode 0700) if missing and must not already hold a data.mdb; the copy
+ * is written to a temporary name, synced, then renamed, so a data.mdb in
+ * outdir is always a complete backup.
+ */
+int store_backup(struct store *s, const char *outdir, struct scim_err *err);
+
+/*
+ * The data-directory lock, dir/scimcred.lock (flock): `serve` holds it
+ * shared for its life (store_lock_serve), restore holds it exclusively,
+ * so a restore refuses while a server runs and a server refuses to start
+ * during a restore. *fd is the descriptor to close on exit (-1 on error).
+ */
+#define STORE_LOCK_FILE "scimcred.lock"
+int store_lock_serve(const char *dir, int *fd, struct scim_err *err);
+
+/*
+ * Puts the backup in backup_dir (a store_backup directory) in place as
+ * dir's database. Refuses while a server holds the lock or any other
+ * process has a reader slot in dir's environment. Checks the backup's
+ * format version on a copy inside dir, then renames it over dir/data.mdb
+ * (atomic); the replaced file is kept as dir/data.mdb.before-restore.
+ * dir is created if missing.
+ */
+int store_restore(
+    const char *dir, const char *backup_dir, struct scim_err *err);
+
+/*
+ * store_check.c: store-level consistency of an open store (format
+ * version; every key well formed; every record's, uniqueness key's,
+ * edge's and token's tenant exists; every uniqueness key names an
+ * existing record; token ids and tokens match one to one). report is
+ * called once per problem (what: the database; msg: escaped text) and
+ * once per summary line with what == NULL. *problems gets the count.
+ */
+typedef void (*store_check_report)(
+    void *arg, const char *what, const char *msg);
+int store_check(struct store *s, store_check_report report, void *arg,
+    size_t *problems, struct scim_err *err);
 
 #endif

@@ -11,6 +11,7 @@
  *   tokens     token hash                           -> auth's record
  *   token_ids  tenant \0 token id                   -> token hash
  *   edges      tenant \0 kind \0 from \0 to          -> value
+ *   index      tenant \0 type \0 ikey                -> ids (store_index.c)
  *
  * Names and ids may not contain NUL, so the separators are unambiguous;
  * the unique value comes last and may hold any byte. Uniqueness is exact
@@ -326,6 +327,8 @@ store_rec_put(struct store_txn *txn, struct str tenant, struct str type,
 
 	rc = rec_key(&k, tenant, type, id, err);
 	if (rc == 0)
+		rc = store_index_rec(txn, tenant, type, id, 1, 1, val, err);
+	if (rc == 0)
 		rc = db_put(txn, STORE_DBI_RECORDS, &k, val, 0, NULL, err);
 	return rc;
 }
@@ -344,6 +347,8 @@ store_rec_add(struct store_txn *txn, struct str tenant, struct str type,
 	if (rc == 1)
 		rc = scim_err_set(err, SCIM_E_CONFLICT,
 		    "a resource with this id already exists");
+	if (rc == 0)
+		rc = store_index_rec(txn, tenant, type, id, 0, 1, val, err);
 	return rc;
 }
 
@@ -356,8 +361,11 @@ store_rec_del(struct store_txn *txn, struct str tenant, struct str type,
 
 	if (rec_key(&k, tenant, type, id, NULL) != 0)
 		rc = SCIM_E_NOT_FOUND;
-	else
+	else if ((rc = store_index_rec(
+		      txn, tenant, type, id, 1, 0, STR_NULL, err)) == 0)
 		rc = db_del(txn, STORE_DBI_RECORDS, &k, err);
+	if (rc == 0)
+		txn->deleted = 1;
 	if (rc == SCIM_E_NOT_FOUND)
 		scim_err_set(err, rc, "the resource was not found");
 	return rc;
@@ -708,6 +716,7 @@ store_tenant_del(struct store_txn *txn, struct str name, struct scim_err *err)
 	    (rc = prefix_delete(txn, STORE_DBI_TOKEN_IDS, &p, err)) != 0 ||
 	    (rc = prefix_delete(txn, STORE_DBI_UNIQ, &p, err)) != 0 ||
 	    (rc = prefix_delete(txn, STORE_DBI_EDGES, &p, err)) != 0 ||
+	    (rc = prefix_delete(txn, STORE_DBI_INDEX, &p, err)) != 0 ||
 	    (rc = prefix_delete(txn, STORE_DBI_RECORDS, &p, err)) != 0)
 		goto out;
 	rc = 0;

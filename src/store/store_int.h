@@ -8,6 +8,7 @@
 #define STORE_STORE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <lmdb.h>
@@ -37,6 +38,8 @@ enum store_dbi {
 	/* Added after format 1 first shipped: created on open when an
 	 * older store lacks it (it starts empty, as it would have been). */
 	STORE_DBI_EDGES, /* tenant \0 kind \0 from \0 to -> value */
+	/* Format 2: secondary indexes (store_index.c), DUPSORT. */
+	STORE_DBI_INDEX, /* tenant \0 type \0 index key -> id (dups) */
 	STORE_DBI_COUNT
 };
 
@@ -52,6 +55,12 @@ struct store {
 	int lock_ready;
 	size_t map_size; /* written only under the exclusive lock */
 	size_t map_max;
+	/* When the last write failed for lack of storage, in CLOCK_MONOTONIC
+	 * seconds; 0 after a commit succeeds (store_ready). */
+	atomic_llong write_failed_at;
+	/* The attached indexer (store_index_attach); keys NULL: none. Set
+	 * at start-up before any other thread uses the store. */
+	struct store_indexer ix;
 };
 
 struct store_txn {
@@ -60,6 +69,7 @@ struct store_txn {
 	int rdonly;
 	int excl; /* begun under the exclusive lock (the reserve) */
 	int wrote; /* something was put, not only deleted */
+	int deleted; /* a record was deleted (the reserve admits it) */
 	int map_full; /* a put hit MDB_MAP_FULL: store_write grows, reruns */
 	int fail_mrc; /* first failed LMDB call: never commit after one */
 	size_t map_seen; /* map size when the transaction began */
@@ -75,5 +85,47 @@ int store_lmdb_fail(struct store_txn *t, int mrc, struct scim_err *err);
 
 /* SCIM_E_INTERNAL unless t is a write transaction. */
 int store_writable(struct store_txn *t, struct scim_err *err);
+
+/*
+ * store_index.c: keeps the secondary indexes of record tenant/type/id in
+ * step with a change of its bytes. Called by the record writers before
+ * the record changes (put, del: the old bytes are read from the records
+ * database) or after (add: there are none); has_new 0 for a delete.
+ */
+int store_index_rec(struct store_txn *t, struct str tenant, struct str type,
+    struct str id, int has_old, int has_new, struct str next,
+    struct scim_err *err);
+/* The meta key holding the attached declaration's version. */
+#define STORE_META_INDEX_KEY "index"
+
+/*
+ * store_check.c: the state one check run shares with the checks of each
+ * database. A database whose code lives elsewhere in src/store (the
+ * secondary indexes of store_index.c) checks itself with a function of
+ * this signature, added as one row to store_check.c's step table.
+ */
+struct store_check_ctx {
+	struct store *s;
+	MDB_txn *txn; /* one read transaction for the whole run */
+	store_check_report report;
+	void *arg;
+	size_t problems;
+};
+typedef int (*store_check_step)(struct store_check_ctx *c);
+/* Reports one problem (printf-style; the text is escaped first). */
+void store_check_problem(struct store_check_ctx *c, const char *what,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Reports one summary line ("what: n keys"). */
+void store_check_summary(
+    struct store_check_ctx *c, const char *what, size_t n, size_t bad);
+/* 1 if tenant exists. */
+int store_check_tenant(struct store_check_ctx *c, struct str tenant);
+/* 1 if the record tenant/type/id exists. */
+int store_check_record(struct store_check_ctx *c, struct str tenant,
+    struct str type, struct str id);
+/* Splits key into nparts NUL-separated parts (the last takes the rest,
+ * NULs included); 0, or -1 if there are fewer separators or a part
+ * other than the last is empty. */
+int store_check_split(MDB_val key, struct str *parts, size_t nparts);
 
 #endif

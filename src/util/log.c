@@ -12,6 +12,7 @@
 
 enum log_level log_level_current = LOG_LEVEL_INFO;
 static int log_json;
+static _Thread_local const char *log_request;
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
@@ -20,6 +21,12 @@ log_init(enum log_level level, int json)
 {
 	log_level_current = level;
 	log_json = json;
+}
+
+void
+log_set_request(const char *id)
+{
+	log_request = id;
 }
 
 int
@@ -170,6 +177,7 @@ void
 log_msg(enum log_level level, const char *func, const char *fmt, ...)
 {
 	char ts[96], msg[1024], line[3072];
+	const char *rid = log_request;
 	va_list ap;
 	int n;
 
@@ -183,9 +191,10 @@ log_msg(enum log_level level, const char *func, const char *fmt, ...)
 		 * a long message is cut between escapes and the line is
 		 * still one valid JSON object. */
 		n = snprintf(line, sizeof(line) - 4,
-		    "{\"ts\":\"%s\",\"level\":\"%s\",\"func\":\"%s\","
+		    "{\"ts\":\"%s\",\"level\":\"%s\",%s%s%s\"func\":\"%s\","
 		    "\"msg\":\"",
-		    ts, level_names[level], func);
+		    ts, level_names[level], rid ? "\"request_id\":\"" : "",
+		    rid ? rid : "", rid ? "\"," : "", func);
 		if (n < 0 || (size_t)n >= sizeof(line) - 4)
 			return;
 		n += (int)escape(line + n, sizeof(line) - 3 - (size_t)n, msg,
@@ -193,8 +202,9 @@ log_msg(enum log_level level, const char *func, const char *fmt, ...)
 		memcpy(line + n, "\"}\n", 3);
 		n += 3;
 	} else {
-		n = snprintf(line, sizeof(line), "%s %s %s: %s\n", ts,
-		    level_names[level], func, msg);
+		n = snprintf(line, sizeof(line), "%s %s %s%s%s%s: %s\n", ts,
+		    level_names[level], rid ? "[" : "", rid ? rid : "",
+		    rid ? "] " : "", func, msg);
 	}
 	if (n < 0)
 		return;

@@ -25,6 +25,16 @@ int log_level_parse(const char *s, enum log_level *out);
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * The request the calling thread is handling, or NULL: while set, every
+ * line this thread logs carries it ("[id]" after the level in text,
+ * "request_id" in JSON), so the lines of one request can be found by the
+ * X-Request-Id its reply returned. id is borrowed until the next call
+ * (the HTTP layer sets it when a request starts and clears it after the
+ * reply) and must be safe to print (the HTTP layer checks its bytes).
+ */
+void log_set_request(const char *id);
+
 #define log_at(lvl, ...) \
 	do { \
 		if ((lvl) <= log_level_current) \

@@ -59,6 +59,9 @@ scim_strerror(int code)
 	    [-SCIM_E_URI_TOO_LONG] = "uriTooLong",
 	    [-SCIM_E_HEADERS_TOO_LARGE] = "headersTooLarge",
 	    [-SCIM_E_TIMEOUT] = "requestTimeout",
+	    [-SCIM_E_INVALID_CURSOR] = "invalidCursor",
+	    [-SCIM_E_EXPIRED_CURSOR] = "expiredCursor",
+	    [-SCIM_E_INVALID_COUNT] = "invalidCount",
 	};
 
 	if (code > 0 || code < SCIM_E_MIN || names[-code] == NULL)

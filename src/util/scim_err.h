@@ -42,8 +42,12 @@ enum scim_errcode {
 	SCIM_E_URI_TOO_LONG = -25, /* 414 */
 	SCIM_E_HEADERS_TOO_LARGE = -26, /* 431 */
 	SCIM_E_TIMEOUT = -27, /* 408 */
+	/* 400 with the RFC 9865 §2.1 scimType named in the suffix */
+	SCIM_E_INVALID_CURSOR = -28,
+	SCIM_E_EXPIRED_CURSOR = -29,
+	SCIM_E_INVALID_COUNT = -30,
 };
-#define SCIM_E_MIN SCIM_E_TIMEOUT
+#define SCIM_E_MIN SCIM_E_INVALID_COUNT
 
 #define SCIM_ERR_DETAIL_MAX 512
 

@@ -41,6 +41,7 @@ static const char *const expected[] = {
     "dir:read:population",
     "dir:update:population",
     "dir:delete:population",
+    "scimcred:read:auditRecords",
 };
 
 Test(perm, every_value_has_its_pinned_name)

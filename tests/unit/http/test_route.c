@@ -195,7 +195,7 @@ Test(route, allow_for_options)
 
 Test(route, print_lists_every_route)
 {
-	char buf[4096] = "";
+	char buf[16384] = "";
 	size_t n, i, lines = 0;
 	FILE *fp = fmemopen(buf, sizeof(buf) - 1, "w");
 

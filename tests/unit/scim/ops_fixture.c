@@ -139,6 +139,7 @@ ox_call(scim_handler h, const struct ox_req *r)
 	req.if_none_match = str_from(r->if_none_match);
 	req.base_url = STR_LIT(OX_BASE);
 	req.request_id = "test";
+	req.who = r->who;
 	buf_init(&resp.body);
 	out.rc = h(ox.s, &req, &resp, &out.err);
 	out.status = out.rc == 0 ? resp.status : 0;

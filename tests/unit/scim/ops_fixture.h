@@ -23,6 +23,7 @@ struct ox_req {
 	const char *body;
 	const char *if_match;
 	const char *if_none_match;
+	const struct principal *who; /* NULL: none, as before */
 };
 
 struct ox_resp {
