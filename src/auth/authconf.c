@@ -405,6 +405,19 @@ bearer_jwt(struct str a, struct str *tok)
 	return memchr(tok->ptr, '.', tok->len) != NULL;
 }
 
+static void
+policy_of(const struct tenant_conf *tc, struct jwt_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->keys = tc->keys;
+	pol->issuer = str_from(tc->issuer);
+	pol->audience = str_from(tc->audience);
+	pol->leeway = tc->leeway;
+	pol->tenant = str_from(tc->name);
+	pol->require_tenant_claim = tc->require_tenant_claim;
+	pol->roles = tc->roles;
+}
+
 static enum jwt_result
 verify_for(const struct authconf *ac, const struct tenant_conf *tc,
     struct str token, int64_t now_s, struct jwt_identity *id, char *why,
@@ -412,36 +425,47 @@ verify_for(const struct authconf *ac, const struct tenant_conf *tc,
 {
 	struct jwt_policy pol;
 
-	memset(&pol, 0, sizeof(pol));
-	pol.keys = tc->keys;
-	pol.issuer = str_from(tc->issuer);
-	pol.audience = str_from(tc->audience);
-	pol.leeway = tc->leeway;
-	pol.tenant = str_from(tc->name);
-	pol.require_tenant_claim = tc->require_tenant_claim;
-	pol.roles = tc->roles;
+	(void)ac;
+	policy_of(tc, &pol);
 	return jwt_verify(&pol, token, now_s, id, why, whysz);
 }
 
-/* 1 if the token is fully valid for a tenant other than the path's: the
- * caller then answers 404 as for another tenant's opaque token. */
+/*
+ * 1 if the token is fully valid for a tenant other than the path's: the
+ * caller then answers 404 as for another tenant's opaque token. Only the
+ * first tenant the token's own (unverified) iss, aud and tenant claims
+ * point at is tried: authconf_finish makes that tenant unique, and so a
+ * refused token costs at most one more signature check however many
+ * tenants share keys, not one per tenant.
+ */
 static int
 other_tenant(const struct authconf *ac, struct str tenant, struct str token,
     int64_t now_s)
 {
+	struct arena *a = arena_new();
 	struct jwt_identity id;
+	struct jwt_policy pol;
+	struct jwt_aim aim;
 	char why[JWT_WHY_MAX];
+	int found = 0;
 	size_t i;
 
+	if (jwt_peek_aim(a, token, &aim) != 0)
+		goto out;
 	for (i = 0; i < ac->n; i++) {
 		if (!ac->tenants[i]->has_jwt ||
 		    str_eq_cstr(tenant, ac->tenants[i]->name))
 			continue;
-		if (verify_for(ac, ac->tenants[i], token, now_s, &id, why,
-			sizeof(why)) == JWT_OK)
-			return 1;
+		policy_of(ac->tenants[i], &pol);
+		if (!jwt_aim_matches(&aim, &pol))
+			continue;
+		found = verify_for(ac, ac->tenants[i], token, now_s, &id, why,
+			    sizeof(why)) == JWT_OK;
+		break;
 	}
-	return 0;
+out:
+	arena_free(a);
+	return found;
 }
 
 /* Authenticates a JWT for tenant: 0 and *p, or 401/404 (err filled). */

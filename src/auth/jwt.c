@@ -440,6 +440,51 @@ verify_jws(struct arena *a, const struct jwt_policy *pol,
 	return JWT_OK;
 }
 
+int
+jwt_peek_aim(struct arena *a, struct str token, struct jwt_aim *aim)
+{
+	const struct json_value *v, *it;
+	struct json_value *c = NULL;
+	char why[JWT_WHY_MAX];
+	struct str seg[3];
+	size_t i;
+
+	memset(aim, 0, sizeof(*aim));
+	if (split(token, seg, why, sizeof(why)) != JWT_OK ||
+	    decode_object(a, seg[1], JWT_E_CLAIMS, &c, why, sizeof(why)) !=
+		JWT_OK)
+		return -1;
+	v = jwk_member(c, "iss");
+	if (v != NULL && v->type == JSON_STRING)
+		aim->iss = v->u.string;
+	v = jwk_member(c, "aud");
+	if (v != NULL && v->type == JSON_STRING)
+		aim->aud[aim->naud++] = v->u.string;
+	for (i = 0; v != NULL && v->type == JSON_ARRAY && i < v->u.array.len &&
+	     aim->naud < JWT_AUD_ITEMS_MAX;
+	     i++) {
+		it = v->u.array.items[i];
+		if (it->type == JSON_STRING)
+			aim->aud[aim->naud++] = it->u.string;
+	}
+	v = jwk_member(c, "tenant");
+	if (v != NULL && v->type == JSON_STRING)
+		aim->tenant = v->u.string;
+	return 0;
+}
+
+int
+jwt_aim_matches(const struct jwt_aim *aim, const struct jwt_policy *pol)
+{
+	size_t i;
+	int aud = 0;
+
+	for (i = 0; i < aim->naud; i++)
+		aud |= str_eq(aim->aud[i], pol->audience);
+	return aud && pol->issuer.len > 0 && str_eq(aim->iss, pol->issuer) &&
+	    (!pol->require_tenant_claim || str_eq(aim->tenant, pol->tenant));
+}
+
 enum jwt_result
 jwt_verify(const struct jwt_policy *pol, struct str token, int64_t now_s,
     struct jwt_identity *id, char *why, size_t whysz)

@@ -28,6 +28,7 @@
 #include "auth/role.h"
 #include "auth/tenant.h"
 #include "auth/token.h"
+#include "util/arena.h"
 #include "util/str.h"
 
 #define JWT_MAX 8192 /* bytes of compact serialization */
@@ -81,6 +82,23 @@ struct jwt_identity {
 	struct perm_set perms;
 	int self_admin;
 };
+
+/*
+ * Where a token says it is aimed, read WITHOUT verifying anything: only
+ * for choosing which tenant's keys are worth trying, never for trust.
+ */
+struct jwt_aim {
+	struct str iss;
+	struct str aud[JWT_AUD_ITEMS_MAX];
+	size_t naud;
+	struct str tenant; /* the `tenant` claim, or empty */
+};
+
+/* Fills *aim (strings arena-owned); -1 if the claims can't be read. */
+int jwt_peek_aim(struct arena *a, struct str token, struct jwt_aim *aim);
+/* 1 if aim names pol's issuer and audience (and, when pol requires the
+ * tenant claim, pol's tenant). */
+int jwt_aim_matches(const struct jwt_aim *aim, const struct jwt_policy *pol);
 
 /* A short fixed name for r ("expired", "bad signature"). */
 const char *jwt_result_name(enum jwt_result r);

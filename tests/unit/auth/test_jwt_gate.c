@@ -444,3 +444,36 @@ Test(gate, no_credentials_and_garbage)
 	    SCIM_E_UNAUTHORIZED);
 	store_read_end(txn);
 }
+
+/* Which other tenant a refused token is tried against comes from its own
+ * (unverified) claims: one candidate at most, never every tenant. */
+Test(gate, aim_picks_the_tenant_the_claims_name)
+{
+	struct arena *a = arena_new();
+	struct jwt_policy acme, beta;
+	struct jwt_aim aim;
+	struct principal p;
+	char *t = token_for(&kb, "beta-api", NULL),
+	     *forged = token_for(&ka, "beta-api", NULL);
+
+	memset(&acme, 0, sizeof(acme));
+	acme.issuer = STR_LIT(JF_ISS);
+	acme.audience = STR_LIT(JF_AUD);
+	beta = acme;
+	beta.audience = STR_LIT("beta-api");
+	cr_assert_eq(jwt_peek_aim(a, str_from(t), &aim), 0);
+	cr_expect(jwt_aim_matches(&aim, &beta));
+	cr_expect(!jwt_aim_matches(&aim, &acme));
+	beta.require_tenant_claim = 1;
+	beta.tenant = STR_LIT("beta");
+	cr_expect(!jwt_aim_matches(&aim, &beta), "no tenant claim");
+	cr_expect_eq(jwt_peek_aim(a, STR_LIT("a.b"), &aim), -1);
+	/* Aimed at beta but signed with acme's key: not valid anywhere. */
+	cr_expect_eq(
+	    authorize("acme", forged, PERM_USER_READ, &p), SCIM_E_UNAUTHORIZED);
+	cr_expect_eq(
+	    authorize("acme", t, PERM_USER_READ, &p), SCIM_E_NOT_FOUND);
+	free(t);
+	free(forged);
+	arena_free(a);
+}
