@@ -52,6 +52,12 @@ struct ndjson_import_stats {
 
 /* Imports in into tenant (which must exist). On failure err names the
  * line and stats->bad_line is set. */
+/* 1 if name is a type clients create, which import accepts; the types
+ * the server writes itself (AuditRecord, StagedChange,
+ * NotificationEvent) are exported but never imported: an import must not
+ * forge an audit trail or a staged change. */
+int ndjson_type_ok(struct str name);
+
 int ndjson_import(struct scim *s, struct str tenant, FILE *in,
     const struct ndjson_import_opts *o, struct ndjson_import_stats *stats,
     struct scim_err *err);

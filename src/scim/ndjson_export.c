@@ -22,6 +22,17 @@ static const char *const export_order[] = {
     "IssuanceRule",
 };
 
+int
+ndjson_type_ok(struct str name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(export_order) / sizeof(export_order[0]); i++)
+		if (str_eq_cstr(name, export_order[i]))
+			return 1;
+	return 0;
+}
+
 struct exporter {
 	struct scim *s;
 	struct store_txn *txn;

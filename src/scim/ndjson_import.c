@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "scim/audit.h"
 #include "scim/ndjson.h"
 #include "scim/ops.h"
 #include "util/date.h"
@@ -54,6 +55,16 @@ batch_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 		arena_free(scratch);
 		if (rc != 0)
 			b->failed = i;
+	}
+	/* One audit record per batch (audit.h), in its transaction: the
+	 * tenant was bulk-loaded by local administration. */
+	if (rc == 0 && b->n > 0) {
+		struct audit_event ev = {.rtype = STR_LIT("Tenant"),
+		    .id = b->tenant,
+		    .action = "import"};
+		const struct scim_config *cfg = scim_config(b->s);
+		rc = audit_append_txn(txn, b->tenant, date_now_ms(),
+		    cfg != NULL ? cfg->audit_retention_days : 0, &ev, err);
 	}
 	return rc;
 }
@@ -119,6 +130,11 @@ add_line(struct batch *b, const char *p, size_t n, size_t lineno,
 		return scim_err_set(err, SCIM_E_INVALID_VALUE,
 		    "no resource type: meta.resourceType or a core schema "
 		    "URN in schemas must name one this server serves");
+	if (!ndjson_type_ok(str_from(rt->name)))
+		return scim_err_set(err, SCIM_E_INVALID_VALUE,
+		    "%s resources are written by the server and can't be "
+		    "imported",
+		    rt->name);
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
 		b->res = realloc(b->res, b->cap * sizeof(*b->res));

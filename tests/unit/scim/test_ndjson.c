@@ -250,3 +250,28 @@ Test(ndjson, duplicate_ids_are_uniqueness_errors)
 	free(one);
 	free(twice);
 }
+
+/* Server-written types can't be imported (no forged audit trail), and
+ * every committed batch leaves one audit record of its own. */
+Test(ndjson, internal_types_refused_and_batches_audited)
+{
+	struct ndjson_import_stats st;
+	struct scim_err err;
+	char *text = export("t1", "User");
+	size_t users = count("t1", "User"), before = count("t2", "AuditRecord");
+
+	cr_expect_eq(import("t2",
+			 "{\"schemas\":[\"urn:scimcred:params:scim:schemas:"
+			 "core:2.0:AuditRecord\"],\"id\":\"ffffffffffff-"
+			 "00000000-deadbeef\",\"meta\":{\"resourceType\":"
+			 "\"AuditRecord\"}}\n",
+			 10, &st, &err),
+	    SCIM_E_INVALID_VALUE);
+	cr_expect(strstr(err.detail, "written by the server") != NULL, "%s",
+	    err.detail);
+	cr_expect_eq(count("t2", "AuditRecord"), before);
+	cr_assert_eq(import("t2", text, 2, &st, &err), 0, "%s", err.detail);
+	cr_expect_eq(count("t2", "AuditRecord"), before + (users + 1) / 2,
+	    "one audit record per batch of 2");
+	free(text);
+}
