@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
@@ -257,7 +258,27 @@ metrics_render(struct store *st, struct buf *out)
 
 /* ------------------------------------------------------------- server */
 
+/*
+ * The listener's own limits on connections (HARDENING.md's slow-client
+ * promise holds here too, though it is meant for a management network):
+ * at most METRICS_MAX_CONNS at once, each closed METRICS_DEADLINE
+ * seconds after accept whatever it sends, and one request each
+ * (Connection: close), which Prometheus handles by reconnecting.
+ */
+#define METRICS_MAX_CONNS 16
+#define METRICS_DEADLINE 5
+
+struct mconn {
+	struct metrics_server *m;
+	struct bufferevent *bev;
+	struct evhttp_connection *evcon; /* NULL until evhttp takes bev */
+	struct event *timer; /* attach at once, then the deadline */
+	struct mconn *prev, *next;
+};
+
 struct metrics_server {
+	struct mconn *conns; /* every connection's state */
+	unsigned nconns;
 	struct store *st;
 	struct event_base *base;
 	struct evhttp *http;
@@ -284,6 +305,7 @@ reply(
 	}
 	evhttp_add_header(out, "Content-Type", ctype);
 	evhttp_add_header(out, "Cache-Control", "no-store");
+	evhttp_add_header(out, "Connection", "close");
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
 		evbuffer_add(eb, body->data, body->len);
 	evhttp_send_reply(req, status, status == 200 ? "OK" : "Error", eb);
@@ -394,6 +416,80 @@ open_socket(const char *listen_addr, char *bound, size_t boundsz)
 	return fd;
 }
 
+static void
+mconn_free(struct mconn *c)
+{
+	struct metrics_server *m = c->m;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		m->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	m->nconns--;
+	event_free(c->timer);
+	free(c);
+}
+
+static void
+on_mconn_close(struct evhttp_connection *evcon, void *arg)
+{
+	mconn_free(arg);
+}
+
+/*
+ * First run (activated by on_mconn_bev, before any byte is read): learn
+ * the evhttp_connection, refuse it over the cap, else start the
+ * deadline. Later run: the deadline passed. The same hook as server.c's,
+ * which explains why it works with evhttp 2.1.
+ */
+static void
+on_mconn_timer(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval deadline = {METRICS_DEADLINE, 0};
+	struct mconn *c = arg;
+	void *cbarg = NULL;
+
+	if (c->evcon != NULL) {
+		evhttp_connection_free(c->evcon); /* frees c */
+		return;
+	}
+	bufferevent_getcb(c->bev, NULL, NULL, NULL, &cbarg);
+	if (cbarg == NULL) {
+		mconn_free(c);
+		return;
+	}
+	c->evcon = cbarg;
+	evhttp_connection_set_closecb(c->evcon, on_mconn_close, c);
+	if (c->m->nconns > METRICS_MAX_CONNS)
+		evhttp_connection_free(c->evcon);
+	else
+		evtimer_add(c->timer, &deadline);
+}
+
+static struct bufferevent *
+on_mconn_bev(struct event_base *base, void *arg)
+{
+	struct metrics_server *m = arg;
+	struct mconn *c = xcalloc(1, sizeof(*c));
+
+	c->m = m;
+	c->bev = bufferevent_socket_new(base, -1, 0);
+	c->timer = evtimer_new(base, on_mconn_timer, c);
+	if (c->bev == NULL || c->timer == NULL) {
+		log_error("out of memory for a metrics connection");
+		abort();
+	}
+	c->next = m->conns;
+	if (m->conns != NULL)
+		m->conns->prev = c;
+	m->conns = c;
+	m->nconns++;
+	event_active(c->timer, EV_TIMEOUT, 0);
+	return c->bev;
+}
+
 /* The event loop, evhttp and limits; 0 or -1. */
 static int
 setup(struct metrics_server *m)
@@ -422,6 +518,7 @@ setup(struct metrics_server *m)
 	evhttp_set_timeout_tv(m->http, &timeout);
 	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
 	evhttp_set_gencb(m->http, on_request, m);
+	evhttp_set_bevcb(m->http, on_mconn_bev, m);
 	if (evhttp_bind_listener(m->http, m->listener) == NULL)
 		return -1;
 	m->bound = 1;
@@ -462,8 +559,13 @@ metrics_server_stop(struct metrics_server *m)
 			log_error("cannot stop the metrics thread");
 		pthread_join(m->thread, NULL);
 	}
+	/* Frees the listener and every connection (evhttp owns each
+	 * bufferevent from on_mconn_bev on); close callbacks free the
+	 * state of attached ones, the loop the state of any not attached. */
 	if (m->http != NULL)
 		evhttp_free(m->http); /* frees the listener once bound */
+	while (m->conns != NULL)
+		mconn_free(m->conns);
 	if (!m->bound && m->listener != NULL)
 		evconnlistener_free(m->listener);
 	if (m->stop_ev != NULL)

@@ -4,6 +4,7 @@
  * under writes that `check` passes and `restore` puts back.
  */
 #include <pthread.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,61 @@ Test(ops, metrics_listener_exposes_the_counters, .timeout = 60)
 	harness_resp_free(&r);
 	raw_get(port, "GET", "/other", NULL, &r);
 	cr_assert_eq(r.status, 404);
+	harness_resp_free(&r);
+	cr_assert_eq(harness_stop(&srv), 0);
+	harness_cleanup(&srv);
+}
+
+/* 1 if the server closes fd within ms (read gives 0 or an error). */
+static int
+closed_within(int fd, int ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	char b;
+
+	if (poll(&pfd, 1, ms) != 1)
+		return 0;
+	return read(fd, &b, 1) <= 0;
+}
+
+/* The metrics listener has its own deadline and connection cap: slow
+ * or idle clients can't hold it, or the process's descriptors. */
+Test(ops, metrics_listener_cuts_off_slow_clients, .timeout = 60)
+{
+	static const char *const args[] = {
+	    "--metrics-listen", "127.0.0.1:0", NULL};
+	struct harness_server srv;
+	struct harness_resp r;
+	int port, fds[16], extra, i;
+	int64_t t0;
+
+	memset(&srv, 0, sizeof(srv));
+	cr_assert_eq(harness_start_args(&srv, args), 0);
+	port = metrics_port(&srv);
+	cr_assert_gt(port, 0);
+	for (i = 0; i < 16; i++) {
+		fds[i] = harness_connect(port);
+		cr_assert_geq(fds[i], 0);
+		/* A request that never ends. */
+		cr_assert_eq(
+		    write(fds[i], "GET /metrics HTTP/1.1\r\n", 23), 23);
+	}
+	usleep(200 * 1000);
+	/* Over the cap: closed at once. */
+	extra = harness_connect(port);
+	cr_assert_geq(extra, 0);
+	cr_expect(closed_within(extra, 1000), "17th connection not refused");
+	close(extra);
+	/* The held ones are closed at the 5 s deadline, not later. */
+	t0 = harness_now_ms();
+	for (i = 0; i < 16; i++) {
+		cr_expect(closed_within(fds[i], 8000), "connection %d held", i);
+		close(fds[i]);
+	}
+	cr_expect_lt(harness_now_ms() - t0, 7000);
+	raw_get(port, "GET", "/metrics", NULL, &r);
+	cr_expect_eq(r.status, 200);
+	cr_expect_str_eq(harness_header(&r, "Connection"), "close");
 	harness_resp_free(&r);
 	cr_assert_eq(harness_stop(&srv), 0);
 	harness_cleanup(&srv);
