@@ -276,6 +276,8 @@ rule_usage_details(struct scim *s, const struct scim_request *req,
 	struct page p = {.a = a};
 	struct list_query q;
 	struct store_txn *txn = NULL;
+	size_t nerr = 0;
+	int64_t skip, limit;
 	int i, rc;
 
 	rc = list_query_params(req, &q, err);
@@ -285,6 +287,9 @@ rule_usage_details(struct scim *s, const struct scim_request *req,
 	p.left = q.has_count ? q.count : scim_config(s)->default_count;
 	if (p.left > (int64_t)scim_config(s)->max_count)
 		p.left = scim_config(s)->max_count;
+	/* The errors are paged with the same window, on their own count. */
+	skip = p.skip;
+	limit = p.left;
 	for (i = 0; i < RULE_NACTIONS; i++)
 		p.lists[i] = json_array(a);
 	rc = begin(s, req, &txn, err);
@@ -292,8 +297,9 @@ rule_usage_details(struct scim *s, const struct scim_request *req,
 		rc = store_edge_each(
 		    txn, req->tenant, LOG_KIND, req->id, page_entry, &p, err);
 	if (rc == 0)
-		rc = staged_errors_of(
-		    txn, a, req->tenant, req->id, &errors, err);
+		rc =
+		    staged_errors_of(txn, a, req->tenant, req->id, (size_t)skip,
+			limit > 0 ? (size_t)limit : 0, &errors, &nerr, err);
 	store_read_end(txn);
 	if (rc != 0)
 		return rc;
@@ -303,6 +309,7 @@ rule_usage_details(struct scim *s, const struct scim_request *req,
 	for (i = 0; i < RULE_NACTIONS; i++)
 		json_object_set_cstr(a, out, names[i], p.lists[i]);
 	json_object_set_cstr(a, out, "errors", errors);
+	json_object_set_cstr(a, out, "totalErrors", json_int(a, (int64_t)nerr));
 	scim_resp_json(resp, 200, out);
 	return 0;
 }

@@ -757,7 +757,8 @@ errors_object(struct arena *a, const struct json_value *s)
 
 int
 staged_errors_of(struct store_txn *txn, struct arena *a, struct str tenant,
-    struct str rule, struct json_value **out, struct scim_err *err)
+    struct str rule, size_t skip, size_t limit, struct json_value **out,
+    size_t *total, struct scim_err *err)
 {
 	char sid[STAGED_ID_LEN + 1];
 	struct json_value *s;
@@ -766,6 +767,7 @@ staged_errors_of(struct store_txn *txn, struct arena *a, struct str tenant,
 	int rc;
 
 	*out = json_array(a);
+	*total = 0;
 	rc = staged_edge_ends(txn, a, tenant, KIND(RULE_EDGE_STAGED), rule,
 	    &users, NULL, &n, err);
 	for (i = 0; rc == 0 && i < n; i++) {
@@ -774,8 +776,11 @@ staged_errors_of(struct store_txn *txn, struct arena *a, struct str tenant,
 		    0)
 			continue;
 		rc = record_decode(a, val, &s, err);
-		if (rc == 0 && nerrors(s) > 0)
+		if (rc != 0 || nerrors(s) == 0)
+			continue;
+		if (*total >= skip && *total - skip < limit)
 			json_array_append(a, *out, errors_object(a, s));
+		++*total;
 	}
 	return rc;
 }

@@ -97,10 +97,13 @@ int staged_refresh(const struct resource_ctx *c, const struct rule *r,
  * The rule's staged changes that have errors now, as PingOne's errors
  * objects {id, action, scheduled, user {id}, credentialType {id},
  * issuanceRule {id}, createdAt, updatedAt, errors [{recordedAt,
- * errorDetail {code, target, message}}]}. *out arena-owned.
+ * errorDetail {code, target, message}}]}, in user id order: the window
+ * of at most `limit` after skipping `skip`; *total counts them all.
+ * *out arena-owned.
  */
 int staged_errors_of(struct store_txn *txn, struct arena *a, struct str tenant,
-    struct str rule, struct json_value **out, struct scim_err *err);
+    struct str rule, size_t skip, size_t limit, struct json_value **out,
+    size_t *total, struct scim_err *err);
 
 /* The PingOne form of one stored error {recordedAt, code, target,
  * message}: {recordedAt, errorDetail {code, target, message}}. */

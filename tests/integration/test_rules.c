@@ -641,6 +641,16 @@ ITEST(rules_periodic, scheduler_applies_and_unschedules_after_3_errors)
 			     "errors.0.errors.0.errorDetail.code"),
 	    "CREDENTIAL_TOO_LARGE", "%s", r.body);
 	harness_resp_free(&r);
+	/* Errors are paged like the entries: count=0 gives only totals. */
+	dir_req("GET", dir_fmt("/IssuanceRules/%s/usageDetails?count=0", rule),
+	    NULL, &r);
+	cr_expect_eq(harness_jlen(harness_json(&r), "errors"), 0, "%s", r.body);
+	{
+		int64_t nerr = -1;
+		harness_jint(harness_json(&r), "totalErrors", &nerr);
+		cr_expect_eq(nerr, 1, "%s", r.body);
+	}
+	harness_resp_free(&r);
 	/* Fixed data and an ON_DEMAND apply: done, errors gone with it. */
 	dir_req("PATCH", dir_fmt("/Users/%s", bad),
 	    PATCH_OPS("{\"op\":\"replace\",\"path\":\"displayName\","
