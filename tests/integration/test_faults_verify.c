@@ -1,12 +1,16 @@
 /*
  * The mixed crash test's check after a restart (test_faults_crash.h):
- * lists every User, Group and Credential of the tenant once, settles
+ * lists every User, Group, Credential (the load's and the rule's
+ * apart, by type) and staged change of the tenant once, settles
  * each writer's write in flight (all of its states old or all new: a
  * mix is a partial write), compares every resource with what its
  * client was told, then checks the tenant as a whole: nothing unknown,
  * memberships consistent in both directions, owners present, and
  * uniqueness keys resolving by filter to the one resource that holds
- * them.
+ * them; and that the issuance rule's Credentials (at most one living
+ * per User) and /StagedChanges agree with the model: a selected living
+ * User without a living Credential from the rule has exactly one staged
+ * ISSUE, nobody else has a staged change.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +22,19 @@
 #define LIST_MAX 1000 /* the server's max_count; the model stays below */
 #define SAMPLES 3 /* uniqueness look-ups per writer and kind */
 
-static const char *const endpoint[K_COUNT] = {"Users", "Groups", "Credential"};
+static const char *const endpoint[K_COUNT] = {
+    "Users", "Groups", "Credential", "Credential"};
+static const char *const kind_name[K_COUNT] = {
+    "User", "Group", "Credential", "rule's Credential"};
+/* The filter that lists one kind, or NULL. */
+static const char *const kind_filter[K_COUNT] = {
+    NULL, NULL, "type eq \"" CTYPE "\"", "type eq \"" RULE_CTYPE "\""};
 
 struct listing {
 	struct harness_resp resp[K_COUNT];
 	const struct json_value *items[K_COUNT]; /* Resources, or NULL */
+	struct harness_resp staged_resp;
+	const struct json_value *staged; /* /StagedChanges' Resources */
 };
 
 static char why[1024];
@@ -39,35 +51,94 @@ item(const struct listing *l, enum kind k, size_t i)
 	return l->items[k]->u.array.items[i];
 }
 
+void
+crash_user_name(int writer, unsigned key, char *buf, size_t len)
+{
+	snprintf(buf, len, "%sw%d-u%u",
+	    crash_user_matches(key) ? RULE_PREFIX : "", writer, key);
+}
+
+int
+crash_user_matches(unsigned key)
+{
+	return key % 2 == 0;
+}
+
+int
+crash_issued_to(const struct writer *w, int user)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		if (w->res[K_ISSUED][i].used && w->res[K_ISSUED][i].ack.alive &&
+		    w->res[K_ISSUED][i].ack.owner == user)
+			return i;
+	return -1;
+}
+
+/* GETs path into r, which must list all of its totalResults; *items
+ * gets its Resources (NULL when it has none), *total totalResults. */
+static const char *
+get_list(const struct harness_server *srv, const char *path,
+    struct harness_resp *r, const struct json_value **items, int64_t *total)
+{
+	long n;
+
+	harness_get(srv, srv->admin_token, path, r);
+	if (r->status != 200 ||
+	    !harness_jint(harness_json(r), "totalResults", total)) {
+		snprintf(why, sizeof(why), "GET %s: %d", path, r->status);
+		return why;
+	}
+	*items = harness_jpath(harness_json(r), "Resources");
+	n = *items != NULL ? harness_jlen(harness_json(r), "Resources") : 0;
+	if (*total != (int64_t)n) {
+		snprintf(why, sizeof(why),
+		    "GET %s: totalResults %lld, %ld listed", path,
+		    (long long)*total, n);
+		return why;
+	}
+	return NULL;
+}
+
+/* Every kind, /StagedChanges, and the number of Credentials of all
+ * types, which must be those of the two kinds listed by type. */
 static const char *
 fetch(const struct harness_server *srv, struct listing *l)
 {
-	char path[128];
+	struct harness_resp r;
+	char path[256], *enc;
+	const char *bad = NULL;
 	int64_t total;
 	int k;
 
 	memset(l, 0, sizeof(*l));
-	for (k = 0; k < K_COUNT; k++) {
-		snprintf(path, sizeof(path), BASE "/%s?count=%d", endpoint[k],
-		    LIST_MAX);
-		harness_get(srv, srv->admin_token, path, &l->resp[k]);
-		if (l->resp[k].status != 200 ||
-		    !harness_jint(
-			harness_json(&l->resp[k]), "totalResults", &total)) {
-			snprintf(why, sizeof(why), "GET %s: %d", path,
-			    l->resp[k].status);
-			return why;
-		}
-		l->items[k] =
-		    harness_jpath(harness_json(&l->resp[k]), "Resources");
-		if (total != (int64_t)nitems(l, k)) {
-			snprintf(why, sizeof(why),
-			    "GET %s: totalResults %lld, %zu listed", path,
-			    (long long)total, nitems(l, k));
-			return why;
-		}
+	for (k = 0; k < K_COUNT && bad == NULL; k++) {
+		enc = kind_filter[k] != NULL ? harness_urlencode(kind_filter[k])
+					     : NULL;
+		snprintf(path, sizeof(path), BASE "/%s?count=%d%s%s",
+		    endpoint[k], LIST_MAX, enc != NULL ? "&filter=" : "",
+		    enc != NULL ? enc : "");
+		free(enc);
+		bad = get_list(srv, path, &l->resp[k], &l->items[k], &total);
 	}
-	return NULL;
+	snprintf(path, sizeof(path), BASE "/StagedChanges?count=%d", LIST_MAX);
+	if (bad == NULL)
+		bad = get_list(srv, path, &l->staged_resp, &l->staged, &total);
+	if (bad != NULL)
+		return bad;
+	harness_get(srv, srv->admin_token, BASE "/Credential?count=1", &r);
+	if (!harness_jint(harness_json(&r), "totalResults", &total) ||
+	    total != (int64_t)(nitems(l, K_CRED) + nitems(l, K_ISSUED))) {
+		snprintf(why, sizeof(why),
+		    "GET /Credential: %d, totalResults %lld, but %zu + %zu "
+		    "listed by type",
+		    r.status, (long long)total, nitems(l, K_CRED),
+		    nitems(l, K_ISSUED));
+		bad = why;
+	}
+	harness_resp_free(&r);
+	return bad;
 }
 
 static void
@@ -77,6 +148,7 @@ listing_free(struct listing *l)
 
 	for (k = 0; k < K_COUNT; k++)
 		harness_resp_free(&l->resp[k]);
+	harness_resp_free(&l->staged_resp);
 }
 
 static const struct json_value *
@@ -93,17 +165,21 @@ find_by(const struct listing *l, enum kind k, const char *path, const char *val)
 	return NULL;
 }
 
-/* The unique name a writer gave the resource in state st. */
+/* The unique name a writer gave the resource in state st; a rule's
+ * Credential is known by its owner (one living per User). */
 static const char *
 name_of(const struct writer *w, enum kind k, const struct res *r,
     const struct state *st, const char **attr, char *buf, size_t len)
 {
 	static const char *const attrs[K_COUNT] = {
-	    "userName", "displayName", "externalId"};
+	    "userName", "displayName", "externalId", "owner.value"};
 
 	*attr = attrs[k];
 	if (k == K_USER)
-		snprintf(buf, len, "w%d-u%u", w->index, r->key);
+		crash_user_name(w->index, r->key, buf, len);
+	else if (k == K_ISSUED)
+		snprintf(buf, len, "%s",
+		    st->owner >= 0 ? w->res[K_USER][st->owner].id : "");
 	else if (k == K_GROUP)
 		snprintf(buf, len, "w%d-g%u-%u", w->index, r->key, st->a);
 	else
@@ -201,6 +277,26 @@ cred_mismatch(
 	return NULL;
 }
 
+/* What the rule issues: its type, ACTIVE (the type's initialStatus),
+ * LOGIN from the owner's userName. */
+static const char *
+issued_mismatch(
+    const struct writer *w, const struct state *st, const struct json_value *o)
+{
+	const char *login = cred_attr(o, "LOGIN");
+	char name[64];
+
+	if (!str_is(o, "type", RULE_CTYPE))
+		return "type";
+	if (!str_is(o, "status.status", "ACTIVE"))
+		return "status";
+	crash_user_name(
+	    w->index, w->res[K_USER][st->owner].key, name, sizeof(name));
+	if (login == NULL || strcmp(login, name) != 0)
+		return "attribute LOGIN (the owner's userName)";
+	return NULL;
+}
+
 /* NULL if o (NULL: not listed) is the resource r in state st. */
 static const char *
 mismatch(const struct writer *w, enum kind k, const struct res *r,
@@ -225,6 +321,8 @@ mismatch(const struct writer *w, enum kind k, const struct res *r,
 		snprintf(buf, sizeof(buf), "T%u", st->b);
 		return str_is(o, "title", buf) ? NULL : "title";
 	}
+	if (k == K_ISSUED)
+		return issued_mismatch(w, st, o);
 	return k == K_GROUP ? group_mismatch(w, st, o)
 			    : cred_mismatch(w, st, o);
 }
@@ -234,10 +332,11 @@ describe(const struct writer *w, enum kind k, const struct res *r,
     const struct state *st, const char *what)
 {
 	snprintf(why, sizeof(why),
-	    "writer %d %s %s (key %u): %s; expected %s v%ld a=%u b=%u",
-	    w->index, endpoint[k], r->id[0] ? r->id : "(create in flight)",
+	    "writer %d %s %s (key %u): %s; expected %s v%ld a=%u b=%u "
+	    "owner %d",
+	    w->index, kind_name[k], r->id[0] ? r->id : "(create in flight)",
 	    r->key, what, st->alive ? "alive" : "deleted", st->version, st->a,
-	    st->b);
+	    st->b, st->owner);
 	return why;
 }
 
@@ -264,6 +363,7 @@ settle(const struct listing *l, struct writer *w, long *checked)
 		w->inflight_new++;
 	else
 		w->inflight_old++;
+	w->op_settled[w->cur_op][committed]++;
 	id = o != NULL ? harness_jstr(o, "id") : NULL;
 	if (committed && t->id[0] == '\0' && id != NULL)
 		snprintf(t->id, sizeof(t->id), "%s", id);
@@ -323,6 +423,41 @@ lists(const struct json_value *o, const char *path, const char *id)
 	return 0;
 }
 
+/* Every Credential's owner exists; the rule's Credentials have one,
+ * each a different one (the rule never issues twice to one User). */
+static const char *
+check_owners(const struct listing *l)
+{
+	const char *uid, *cid;
+	size_t i, j;
+	int k;
+
+	for (k = K_CRED; k <= K_ISSUED; k++)
+		for (i = 0; i < nitems(l, (enum kind)k); i++) {
+			uid = harness_jstr(item(l, k, i), "owner.value");
+			cid = harness_jstr(item(l, k, i), "id");
+			if (uid == NULL
+				? k == K_ISSUED
+				: find_by(l, K_USER, "id", uid) == NULL) {
+				snprintf(why, sizeof(why),
+				    "%s %s: owner %s does not exist",
+				    kind_name[k], cid, uid ? uid : "(none)");
+				return why;
+			}
+			for (j = 0; k == K_ISSUED && j < i; j++)
+				if (str_is(item(l, k, j), "owner.value", uid)) {
+					snprintf(why, sizeof(why),
+					    "User %s holds two of the rule's "
+					    "Credentials: %s and %s",
+					    uid,
+					    harness_jstr(item(l, k, j), "id"),
+					    cid);
+					return why;
+				}
+		}
+	return NULL;
+}
+
 /* Every membership seen from both ends; member display follows the
  * User's displayName (group.h: renames update the edges). */
 static const char *
@@ -370,16 +505,7 @@ check_links(const struct listing *l)
 			}
 		}
 	}
-	for (i = 0; i < nitems(l, K_CRED); i++) {
-		uid = harness_jstr(item(l, K_CRED, i), "owner.value");
-		if (uid != NULL && find_by(l, K_USER, "id", uid) == NULL) {
-			snprintf(why, sizeof(why),
-			    "Credential %s: owner %s does not exist",
-			    harness_jstr(item(l, K_CRED, i), "id"), uid);
-			return why;
-		}
-	}
-	return NULL;
+	return check_owners(l);
 }
 
 /* GET endpoint?filter=... must find exactly the resource id. */
@@ -410,21 +536,22 @@ resolves(const struct harness_server *srv, const char *ep, const char *filter,
 static const char *
 check_unique(const struct harness_server *srv, struct writer *w)
 {
-	char f[160];
+	char f[160], name[64];
 	const char *bad = NULL;
 	struct res *r;
 	int n, i, k;
 
-	for (k = 0; k < K_COUNT && bad == NULL; k += 2)
+	for (k = K_USER; k <= K_CRED && bad == NULL; k += K_CRED - K_USER)
 		for (n = 0; n < SAMPLES && bad == NULL; n++) {
 			i = (int)((unsigned)rand_r(&w->seed) % SLOTS);
 			r = &w->res[k][i];
 			if (!r->used || !r->ack.alive)
 				continue;
 			if (k == K_USER) {
-				snprintf(f, sizeof(f),
-				    "userName eq \"w%d-u%u\"", w->index,
-				    r->key);
+				crash_user_name(
+				    w->index, r->key, name, sizeof(name));
+				snprintf(
+				    f, sizeof(f), "userName eq \"%s\"", name);
 				bad = resolves(srv, "Users", f, r->id);
 				continue;
 			}
@@ -441,9 +568,81 @@ check_unique(const struct harness_server *srv, struct writer *w)
 	return bad;
 }
 
+/* How many of the staged changes are (user, action). */
+static int
+staged_count(const struct listing *l, const char *user, const char *action)
+{
+	const struct json_value *c;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; l->staged != NULL && i < l->staged->u.array.len; i++) {
+		c = l->staged->u.array.items[i];
+		n += str_is(c, "user.value", user) &&
+		    (action == NULL || str_is(c, "action", action));
+	}
+	return n;
+}
+
+/*
+ * /StagedChanges after the writes in flight are settled: each selected
+ * living User without a living Credential from the rule has one ISSUE,
+ * every other User nothing. An apply in flight that created its
+ * Credential but left the change, or consumed the change without one,
+ * fails here (the Credential side was settled against the model).
+ */
+static const char *
+check_staged(
+    const struct listing *l, const char *rule, struct writer *ws, int nw)
+{
+	const struct json_value *c;
+	const struct res *u;
+	long want = 0;
+	size_t i, n;
+	int wi, s, issue, got;
+
+	for (wi = 0; wi < nw; wi++)
+		for (s = 0; s < SLOTS; s++) {
+			u = &ws[wi].res[K_USER][s];
+			if (!u->used || !u->ack.alive || u->id[0] == '\0')
+				continue;
+			issue = crash_user_matches(u->key) &&
+			    crash_issued_to(&ws[wi], s) < 0;
+			want += issue;
+			got = staged_count(l, u->id, issue ? "ISSUE" : NULL);
+			if (got != issue) {
+				snprintf(why, sizeof(why),
+				    "writer %d User %s (key %u, %s): %d staged "
+				    "%s, want %d",
+				    wi, u->id, u->key,
+				    crash_user_matches(u->key) ? "selected"
+							       : "not selected",
+				    got, issue ? "ISSUE" : "changes", issue);
+				return why;
+			}
+		}
+	n = l->staged != NULL ? l->staged->u.array.len : 0;
+	for (i = 0; i < n; i++) {
+		c = l->staged->u.array.items[i];
+		if (!str_is(c, "issuanceRule.value", rule) ||
+		    !str_is(c, "credentialType.value", RULE_CTYPE)) {
+			snprintf(why, sizeof(why),
+			    "staged change %s: rule or type is not the test's",
+			    harness_jstr(c, "id"));
+			return why;
+		}
+	}
+	if ((long)n != want) {
+		snprintf(why, sizeof(why),
+		    "/StagedChanges: %zu listed, %ld expected", n, want);
+		return why;
+	}
+	return NULL;
+}
+
 const char *
-crash_verify(
-    const struct harness_server *srv, struct writer *ws, int nw, long *checked)
+crash_verify(const struct harness_server *srv, const char *rule,
+    struct writer *ws, int nw, long *checked)
 {
 	struct listing l;
 	long alive[K_COUNT] = {0};
@@ -464,6 +663,8 @@ crash_verify(
 		}
 	if (bad == NULL)
 		bad = check_links(&l);
+	if (bad == NULL)
+		bad = check_staged(&l, rule, ws, nw);
 	for (i = 0; i < nw && bad == NULL; i++)
 		bad = check_unique(srv, &ws[i]);
 	listing_free(&l);
