@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "auth/perm.h"
+#include "util/log.h"
 
 #define PERM_NAME_MAX 128
 
@@ -124,4 +125,17 @@ perm_set_all(void)
 
 	all.bits = UINT64_MAX >> (64 - PERM_COUNT);
 	return all;
+}
+
+int
+perm_require(const struct perm_set *set, enum perm need, struct scim_err *err)
+{
+	if (perm_name(need) == NULL) {
+		log_error("route requires unknown permission %d", (int)need);
+		return scim_err_set(err, SCIM_E_INTERNAL, "internal error");
+	}
+	if (!perm_set_has(set, need))
+		return scim_err_set(err, SCIM_E_FORBIDDEN,
+		    "this token lacks the permission %s", perm_name(need));
+	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "util/scim_err.h"
 #include "util/str.h"
 
 enum perm {
@@ -62,6 +63,11 @@ int perm_syntax_ok(struct str s);
 int perm_lookup(struct str s, enum perm *out);
 
 void perm_set_add(struct perm_set *set, enum perm p);
+/* The last step of every gate: 0 if set holds need, else
+ * SCIM_E_FORBIDDEN naming it (SCIM_E_INTERNAL, logged, for a need that
+ * is no permission at all: a route table bug). */
+int perm_require(
+    const struct perm_set *set, enum perm need, struct scim_err *err);
 int perm_set_has(const struct perm_set *set, enum perm p);
 /* Every known permission. */
 struct perm_set perm_set_all(void);

@@ -540,17 +540,7 @@ token_authorize(struct store_txn *txn, struct str tenant,
 		rc = scim_err_set(err, SCIM_E_NOT_FOUND, "tenant not found");
 		goto out;
 	}
-	if (perm_name(need) == NULL) {
-		log_error("route requires unknown permission %d", (int)need);
-		rc = scim_err_set(err, SCIM_E_INTERNAL, "internal error");
-		goto out;
-	}
-	if (!perm_set_has(&p->perms, need)) {
-		rc = scim_err_set(err, SCIM_E_FORBIDDEN,
-		    "this token lacks the permission %s", perm_name(need));
-		goto out;
-	}
-	rc = 0;
+	rc = perm_require(&p->perms, need, err);
 out:
 	if (rc != 0)
 		memset(p, 0, sizeof(*p));
