@@ -2,7 +2,9 @@
  * GET /Me (RFC 7644 §3.11), served directly (the third of §3.11's
  * choices) rather than by a 308 redirect: one short read transaction,
  * like GET /Users/{id} (op_get.c), for the User whose id is the
- * caller's subject. Only GET is routed; the other methods on /Me are
+ * caller's subject. Not op_get itself: op_get answers a self-admin
+ * caller only with its own credentials (access_visible), and /Me is
+ * where such a caller reads its User. Only GET is routed; the other methods on /Me are
  * 405 (a self-admin caller changes nothing about its User).
  */
 #include "config.h"
