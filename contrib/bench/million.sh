@@ -10,7 +10,9 @@
 #
 # DATA is where the database goes (default: a temporary directory under
 # /tmp, removed afterwards unless KEEP=1); it needs about 4 KiB per
-# credential.
+# credential. REUSE=1 with a DATA that an earlier run loaded (and left
+# its token in, DATA/bench-token) skips generating and importing, to
+# compare two builds on the same data.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -57,20 +59,29 @@ stop_server() {
 }
 
 mkdir -p "$DATA"
-echo "million: generating $N credentials" >&2
-python3 "$HERE/million_gen.py" "$N" >"$TMP/data.ndjson"
-# The first start creates the demo tenant and prints an admin token.
+if [ "${REUSE:-0}" = 1 ] && [ -s "$DATA/bench-token" ]; then
+	BENCH_TOKEN=$(cat "$DATA/bench-token")
+	export BENCH_TOKEN BENCH_N=$N BENCH_TENANT=demo BENCH_DIR=$HERE
+	echo "million: reusing $DATA ($(du -sh "$DATA" | cut -f1))" >&2
+else
+	echo "million: generating $N credentials" >&2
+	python3 "$HERE/million_gen.py" "$N" >"$TMP/data.ndjson"
+	# The first start creates the demo tenant and prints an admin token.
+	start_server
+	BENCH_TOKEN=$(grep -m1 '^scimcred_' "$TMP/server.out")
+	export BENCH_TOKEN BENCH_N=$N BENCH_TENANT=demo BENCH_DIR=$HERE
+	stop_server
+	t0=$(date +%s.%N)
+	"$BIN" import --tenant demo --batch "$BATCH" --data "$DATA" \
+		--schemas-dir "$SCHEMAS" "$TMP/data.ndjson" 2>&1 | tail -1 >&2
+	t1=$(date +%s.%N)
+	printf 'load: %d credentials in %.1f s; database %s\n' "$N" \
+		"$(echo "$t1 - $t0" | bc)" "$(du -sh "$DATA" | cut -f1)"
+	rm -f "$TMP/data.ndjson"
+	(umask 077 && printf '%s\n' "$BENCH_TOKEN" >"$DATA/bench-token")
+fi
 start_server
-BENCH_TOKEN=$(grep -m1 '^scimcred_' "$TMP/server.out")
-export BENCH_TOKEN BENCH_N=$N BENCH_TENANT=demo BENCH_DIR=$HERE
-stop_server
-t0=$(date +%s.%N)
-"$BIN" import --tenant demo --batch "$BATCH" --data "$DATA" \
-	--schemas-dir "$SCHEMAS" "$TMP/data.ndjson" 2>&1 | tail -1 >&2
-t1=$(date +%s.%N)
-printf 'load: %d credentials in %.1f s; database %s\n' "$N" \
-	"$(echo "$t1 - $t0" | bc)" "$(du -sh "$DATA" | cut -f1)"
-start_server
+printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Server-side latency: the access log's duration of each request made
 # during the run (wrk's own p50/p99 include loopback and queueing).
@@ -108,3 +119,5 @@ q type-and-status '/Credential?count=100&filter=type%20eq%20%22CT_{t}%22%20and%2
 q expiryDate-lt '/Credential?count=100&filter=status.expiryDate%20lt%20%222024-01-0{d}T00:00:00Z%22'
 q attributes-valuepath '/Credential?count=100&filter=attributes%5Bname%20eq%20%22X%22%20and%20value%20eq%20%22x{x}%22%5D'
 q sorted-page-100 '/Credential?count=100&sortBy=status.expiryDate&filter=owner.value%20eq%20%22u-{u}%22'
+q sorted-all-100 '/Credential?count=100&sortBy=status.expiryDate'
+q type-eq-sorted-100 '/Credential?count=100&sortBy=status.expiryDate&filter=type%20eq%20%22CT_{t}%22'

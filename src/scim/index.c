@@ -21,7 +21,7 @@
 
 #define INDEX_FILE_MAX (256 * 1024)
 /* Bumped whenever the encoding changes: stores are then rebuilt. */
-#define INDEX_ENCODING "scimcred-index-1"
+#define INDEX_ENCODING "scimcred-index-2"
 
 struct index_type {
 	struct str name;

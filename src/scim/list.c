@@ -305,6 +305,8 @@ struct list_run {
 	size_t from, to; /* the page: items[from..to) */
 	struct list_item *items;
 	size_t n, cap;
+	int paged; /* items are just the page, of total (plan_page) */
+	size_t total;
 };
 
 static void
@@ -374,7 +376,10 @@ window(struct list_run *r)
 {
 	size_t i = 0, end, count = (size_t)r->count;
 
-	if (!r->cursor) {
+	if (r->paged) {
+		r->from = 0;
+		r->to = r->n;
+	} else if (!r->cursor) {
 		r->from = (uint64_t)r->start - 1 < r->n ? (size_t)(r->start - 1)
 							: r->n;
 	} else if (r->pos == NULL) {
@@ -609,6 +614,51 @@ out:
 	return rc;
 }
 
+/*
+ * An exact plan (plan.h) answers totalResults and the page from the
+ * indexes (plan_page.c): only the page's records are read, and each is
+ * still matched. One the evaluator rejects, or a page out of order, means
+ * the plan was wrong: warn, and let scan() do the full work.
+ */
+static int
+scan_page(struct store_txn *txn, struct list_run *r, const struct cand *c,
+    struct scim_err *err)
+{
+	struct plan_sort ps, *sp = NULL;
+	struct plan_ids pg;
+	struct str val;
+	size_t i;
+	int rc, ok = 1;
+
+	if (!c->ids.exact || r->root || r->cursor)
+		return 0;
+	if (r->sort != NULL) {
+		ps = (struct plan_sort){
+		    r->sort->path, r->sort->info, r->sort->desc};
+		sp = &ps;
+	}
+	rc = plan_page(r->req->arena, txn, scim_indexes(r->ctx.scim), c->tenant,
+	    r->t->rt, &c->ids, sp, (size_t)(r->start - 1), (size_t)r->count,
+	    &pg, &r->total, err);
+	for (i = 0; rc == 1 && ok && i < pg.n; i++) {
+		ok = store_rec_get(txn, c->tenant, c->type, pg.ids[i], &val) ==
+		    0;
+		if (ok && (rc = consider(r, pg.ids[i], val, err)) == 0)
+			rc = 1;
+		ok = ok && r->n == i + 1 &&
+		    (i == 0 || item_cmp(&r->items[i - 1], &r->items[i]) < 0);
+	}
+	if (rc == 1 && !ok) {
+		log_warn("list: the index plan for %s disagreed with the "
+			 "evaluator; reading every candidate",
+		    r->t->rt->name);
+		r->n = 0;
+		rc = 0;
+	}
+	r->paged = rc == 1;
+	return rc < 0 ? rc : r->paged;
+}
+
 static int
 scan(struct store_txn *txn, struct list_run *r, struct scim_err *err)
 {
@@ -617,7 +667,9 @@ scan(struct store_txn *txn, struct list_run *r, struct scim_err *err)
 	int rc, more = 0;
 
 	rc = cand_open(txn, r, &c, err);
-	while (rc == 0 && (more = cand_next(&c, &id, &val)) == 0)
+	if (rc == 0 && (rc = scan_page(txn, r, &c, err)) == 1)
+		more = 1, rc = 0;
+	while (rc == 0 && more == 0 && (more = cand_next(&c, &id, &val)) == 0)
 		rc = consider(r, id, val, err);
 	if (rc == 0 && more < 0)
 		rc = scim_err_set(err, more, "the resources could not be read");
@@ -657,8 +709,8 @@ list_response(
 
 	json_array_append(a, schemas, json_cstring(a, LIST_RESPONSE_URN));
 	json_object_set_cstr(a, out, "schemas", schemas);
-	json_object_set_cstr(
-	    a, out, "totalResults", json_int(a, (int64_t)r->n));
+	json_object_set_cstr(a, out, "totalResults",
+	    json_int(a, (int64_t)(r->paged ? r->total : r->n)));
 	json_object_set_cstr(a, out, "itemsPerPage",
 	    json_int(a, (int64_t)resources->u.array.len));
 	if (!r->cursor)

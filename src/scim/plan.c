@@ -21,6 +21,10 @@
  * would narrow (the evaluator rejects them more cheaply). */
 #define PLAN_FEW 16
 #define PLAN_RATIO 16
+/* and: probe each id of the set so far against a term's keys when the
+ * term holds at least this many times more entries (a probe is a B-tree
+ * lookup, reading an entry of a set is a step along a page). */
+#define PLAN_PROBE 8
 #define PLAN_MAX_CONJ 64
 
 static atomic_int plan_on = 1;
@@ -40,7 +44,7 @@ struct pctx {
 	struct scim_err *err;
 };
 
-static const struct plan_ids all_ids = {1, NULL, 0};
+static const struct plan_ids all_ids = {1, NULL, 0, 0};
 
 /* ------------------------------------------------------- id sets */
 
@@ -110,6 +114,8 @@ scan_ranges(struct pctx *c, const struct store_index_range *r, size_t nr,
 		*out = all_ids;
 	else if (rc == 0)
 		sort_unique(out);
+	/* the candidates are a superset of the matches: none is exact */
+	out->exact = !out->all && out->n == 0;
 	return rc;
 }
 
@@ -150,10 +156,64 @@ unite(
 		i += c <= 0;
 		j += c >= 0;
 	}
+	u.exact = x->exact && y->exact;
 	*x = u;
 }
 
 /* ------------------------------------------------------- terms */
+
+/* Types whose index order and equality are the evaluator's exactly
+ * (filter_match.c test_value): strings by folded bytes, instants by
+ * milliseconds. Numbers are not: the key is a double. */
+static int
+exact_type(enum filter_type t)
+{
+	return t == FILTER_T_STRING || t == FILTER_T_REFERENCE ||
+	    t == FILTER_T_BINARY || t == FILTER_T_DATETIME;
+}
+
+static size_t
+room(const struct pctx *c)
+{
+	return store_index_room(c->tenant, str_from(c->rt->name));
+}
+
+/*
+ * 1 if the entries range r of plain index d holds exactly the records
+ * comparison n matches (see plan.h): the same type and folding as the
+ * evaluator, an operator the keys answer exactly, and bounds not cut.
+ */
+static int
+leaf_exact(const struct pctx *c, const struct index_def *d,
+    const struct filter_node *n, const struct store_index_range *r)
+{
+	size_t max = room(c);
+
+	if (n->op == FILTER_PR)
+		return 1;
+	if (d->info.type != n->info.type ||
+	    d->info.case_exact != n->info.case_exact)
+		return 0;
+	if (d->info.type == FILTER_T_BOOLEAN)
+		return n->op == FILTER_EQ && r->within.len <= max;
+	if (!exact_type(d->info.type) ||
+	    (n->op == FILTER_SW && d->info.type == FILTER_T_DATETIME))
+		return 0;
+	switch (n->op) {
+	case FILTER_EQ:
+	case FILTER_SW:
+		return r->within.len <= max;
+	case FILTER_GT:
+	case FILTER_GE:
+		return r->lo.len <= max;
+	case FILTER_LT:
+		return r->hi_excl;
+	case FILTER_LE:
+		return r->hi.len <= max;
+	default:
+		return 0;
+	}
+}
 
 static struct str
 arena_view(struct arena *a, const struct buf *b)
@@ -193,12 +253,19 @@ term_range(struct pctx *c, const struct index_def *d,
 		break;
 	case FILTER_GT:
 	case FILTER_GE:
-		/* inclusive either way: the evaluator drops the bound */
+		/* Numbers are inclusive either way (int64 to double rounds,
+		 * the evaluator drops the bound); for strings and instants
+		 * key \0 is the least key above key, so gt is exact. */
+		if (n->op == FILTER_GT && exact_type(d->info.type))
+			buf_putc(&b, '\0');
 		r->lo = arena_view(c->a, &b);
 		break;
 	case FILTER_LT:
 	case FILTER_LE:
 		r->hi = arena_view(c->a, &b);
+		/* exclusive only when the bound is kept whole */
+		r->hi_excl = n->op == FILTER_LT && exact_type(d->info.type) &&
+		    r->hi.len <= room(c);
 		break;
 	default:
 		rc = 1;
@@ -218,18 +285,24 @@ leaf(struct pctx *c, const struct filter_node *n, size_t limit,
 {
 	const struct index_def *d;
 	struct store_index_range r;
-	struct str id;
-	int k;
+	struct str id, val;
+	int k, rc;
 
 	*out = all_ids;
 	if (n->op == FILTER_EQ && n->value != NULL &&
 	    n->value->type != JSON_NULL &&
 	    uniq_lookup(c->a, c->txn, c->tenant, c->rt, n, &id)) {
 		*out = (struct plan_ids){0};
-		if (id.ptr != NULL) {
+		/* an `id eq` literal may name no record: drop it here */
+		if (id.ptr != NULL &&
+		    store_rec_get(c->txn, c->tenant, str_from(c->rt->name), id,
+			&val) == 0) {
 			out->ids = arena_alloc(c->a, sizeof(*out->ids));
 			out->ids[out->n++] = id;
 		}
+		/* A string's uniqueness key folds as the evaluator does
+		 * (uniq.c, ASCII); an integer's is its decimal text. */
+		out->exact = out->n == 0 || n->value->type == JSON_STRING;
 		return 0;
 	}
 	if ((n->op != FILTER_PR &&
@@ -238,10 +311,13 @@ leaf(struct pctx *c, const struct filter_node *n, size_t limit,
 		return 0;
 	k = term_range(c, d, n, &r);
 	if (k < 0)
-		*out = (struct plan_ids){0};
+		*out = (struct plan_ids){.exact = 1};
 	if (k != 0)
 		return 0;
-	return scan_ranges(c, &r, 1, limit, out);
+	rc = scan_ranges(c, &r, 1, limit, out);
+	if (rc == 0 && !out->all)
+		out->exact = out->n == 0 || leaf_exact(c, d, n, &r);
+	return rc;
 }
 
 /* The eq term of an and-chain inner filter on component sub, or NULL. */
@@ -262,22 +338,74 @@ comp_eq(const struct filter_node *n, struct str sub)
 	return NULL;
 }
 
-/* A value path: its index on the components fixed by eq (in order),
- * plus the elements the index could not describe. */
+/* 1 if comparison t on component ci of d is answered exactly by its
+ * key: the same type and folding, and eq on a type keys compare
+ * exactly. */
 static int
-valuepath(struct pctx *c, const struct filter_node *vp, size_t limit,
-    struct plan_ids *out)
+comp_exact(const struct index_def *d, size_t ci, const struct filter_node *t)
 {
-	const struct index_def *d = index_find_valuepath(c->set, c->rt, vp);
+	const struct filter_attrinfo *ci_info = &d->comps[ci].info;
+
+	return t->op == FILTER_EQ && ci_info->type == t->info.type &&
+	    ci_info->case_exact == t->info.case_exact &&
+	    (exact_type(ci_info->type) || ci_info->type == FILTER_T_BOOLEAN);
+}
+
+/* 1 if inner is an and of exactly nfixed comparisons, each the eq that
+ * comp_eq chose for one of d's first nfixed components. */
+static int
+inner_exact(
+    const struct index_def *d, size_t nfixed, const struct filter_node *inner)
+{
+	struct conj_list {
+		const struct filter_node *v[INDEX_MAX_COMPS + 1];
+		size_t n;
+	} l = {.n = 0};
+	const struct filter_node *stack[2 * INDEX_MAX_COMPS + 2], *t;
+	size_t sp = 0, i, j;
+	int used[INDEX_MAX_COMPS] = {0}, ok = 1;
+
+	stack[sp++] = inner;
+	while (ok && sp > 0) {
+		t = stack[--sp];
+		if (t->op == FILTER_AND &&
+		    sp + 2 <= sizeof(stack) / sizeof(*stack)) {
+			stack[sp++] = t->left;
+			stack[sp++] = t->right;
+		} else if (t->op == FILTER_AND || l.n > INDEX_MAX_COMPS) {
+			ok = 0;
+		} else {
+			l.v[l.n++] = t;
+		}
+	}
+	if (!ok || l.n != nfixed)
+		return 0;
+	for (i = 0; i < l.n; i++) {
+		for (j = 0; j < nfixed; j++)
+			if (!used[j] &&
+			    comp_eq(inner, d->comps[j].sub) == l.v[i])
+				break;
+		if (j == nfixed || !comp_exact(d, j, l.v[i]))
+			return 0;
+		used[j] = 1;
+	}
+	return 1;
+}
+
+/* The ranges of a value path on its index d: the components fixed by eq
+ * (in order; r[0]), plus the elements the index could not describe
+ * (r[1]). *nfixed: how many components r[0] fixes; 0 from the return:
+ * a literal no value can equal (only r[1] then). */
+static int
+vp_ranges(struct pctx *c, const struct index_def *d,
+    const struct filter_node *vp, struct store_index_range r[2], size_t *nfixed)
+{
 	const struct filter_node *t;
-	struct store_index_range r[2];
 	struct buf b;
 	size_t i;
-	int rc = 0, ok = 1;
+	int ok = 1;
 
-	if (d == NULL || comp_eq(vp->left, d->comps[0].sub) == NULL)
-		return node(c, vp->left, limit, out);
-	memset(r, 0, sizeof(r));
+	memset(r, 0, 2 * sizeof(*r));
 	buf_init(&b);
 	index_put_head(&b, d, INDEX_TAG_VALUE);
 	for (i = 0; ok && i < d->ncomps; i++) {
@@ -286,54 +414,143 @@ valuepath(struct pctx *c, const struct filter_node *vp, size_t limit,
 		buf_putc(&b, INDEX_TAG_VALUE);
 		ok = index_put_literal(&b, &d->comps[i].info, t, 0) == 0;
 	}
+	*nfixed = i;
 	r[0].within = arena_view(c->a, &b);
 	buf_reset(&b);
 	index_put_head(&b, d, INDEX_TAG_UNSURE);
 	r[1].within = arena_view(c->a, &b);
 	buf_free(&b);
+	return ok;
+}
+
+/*
+ * A value path: its value-path index when the inner filter fixes the
+ * first component with eq, else its inner filter's plain indexes. Exact
+ * (plan.h) when the inner filter is just the eq terms in the key, the
+ * key is not cut and no element of any record is "unsure"; or, on plain
+ * indexes, when the inner filter is a single comparison (an element
+ * holds it iff some element's sub-attribute value does).
+ */
+static int
+valuepath(struct pctx *c, const struct filter_node *vp, size_t limit,
+    struct plan_ids *out)
+{
+	const struct index_def *d = index_find_valuepath(c->set, c->rt, vp);
+	struct store_index_range r[2];
+	size_t nfixed, unsure = 1;
+	int rc = 0, ok;
+
+	if (d == NULL || comp_eq(vp->left, d->comps[0].sub) == NULL) {
+		rc = node(c, vp->left, limit, out);
+		if (vp->left->op == FILTER_AND || vp->left->op == FILTER_OR ||
+		    vp->left->op == FILTER_NOT)
+			out->exact = !out->all && out->n == 0;
+		return rc;
+	}
+	ok = vp_ranges(c, d, vp, r, &nfixed);
 	/* a literal no value can equal leaves only the unsure elements */
 	rc = ok ? scan_ranges(c, r, 2, limit, out)
 		: scan_ranges(c, r + 1, 1, limit, out);
+	if (rc == 0 && !out->all && out->n > 0)
+		rc = store_index_count(c->txn, c->tenant, str_from(c->rt->name),
+		    r[1].within, &unsure, c->err);
+	if (rc == 0 && !out->all && out->n > 0)
+		out->exact = ok && unsure == 0 && r[0].within.len <= room(c) &&
+		    inner_exact(d, nfixed, vp->left);
 	return rc;
 }
 
-/* An estimate for ordering the terms of an and: exact for an eq on one
- * index key, else unknown (large). */
-static size_t
-estimate(struct pctx *c, const struct filter_node *n)
-{
-	const struct index_def *d;
-	struct store_index_range r;
-	size_t cnt = SIZE_MAX / 2;
+/* ------------------------------------------------------------ and */
 
-	if (n->op != FILTER_EQ || n->value == NULL ||
-	    n->value->type == JSON_NULL)
-		return SIZE_MAX / 2;
-	if ((n->path.sub.len == 0 &&
-		(str_caseeq_cstr(n->path.attr, "id") ||
-		    str_caseeq_cstr(n->path.attr, "externalId"))))
-		return 1;
-	d = index_find(c->set, c->rt, n);
-	if (d != NULL && term_range(c, d, n, &r) == 0 &&
-	    store_index_count(c->txn, c->tenant, str_from(c->rt->name),
-		r.within, &cnt, NULL) != 0)
-		cnt = SIZE_MAX / 2;
-	return cnt;
-}
-
+/* One term of an and: its estimated size and, when membership of one id
+ * can be checked by key (an eq on a plain index, a value path fixing
+ * every component), those keys. */
 struct conj {
 	const struct filter_node *n;
 	size_t est;
+	struct str keys[2];
+	size_t nkeys;
+	int exact;
 };
 
+/* Fills t's estimate (exact for an eq on one index key, else unknown:
+ * large) and probe keys. */
+static int
+estimate(struct pctx *c, struct conj *t)
+{
+	const struct filter_node *n = t->n;
+	const struct index_def *d;
+	struct store_index_range r[2];
+	size_t cnt[2] = {0, 0}, nfixed, i;
+	int rc = 0;
+
+	t->est = SIZE_MAX / 2;
+	if (n->op == FILTER_VALUEPATH) {
+		d = index_find_valuepath(c->set, c->rt, n);
+		if (d == NULL || comp_eq(n->left, d->comps[0].sub) == NULL ||
+		    !vp_ranges(c, d, n, r, &nfixed) || nfixed != d->ncomps)
+			return 0;
+		t->nkeys = 2;
+		t->exact = r[0].within.len <= room(c) &&
+		    inner_exact(d, nfixed, n->left);
+	} else if (n->op == FILTER_EQ && n->value != NULL &&
+	    n->value->type != JSON_NULL) {
+		if (n->path.sub.len == 0 &&
+		    (str_caseeq_cstr(n->path.attr, "id") ||
+			str_caseeq_cstr(n->path.attr, "externalId"))) {
+			t->est = 1;
+			return 0;
+		}
+		d = index_find(c->set, c->rt, n);
+		if (d == NULL || term_range(c, d, n, &r[0]) != 0)
+			return 0;
+		t->nkeys = 1;
+		t->exact = leaf_exact(c, d, n, &r[0]);
+	} else {
+		return 0;
+	}
+	for (i = 0; rc == 0 && i < t->nkeys; i++) {
+		t->keys[i] = r[i].within;
+		rc = store_index_count(c->txn, c->tenant, str_from(c->rt->name),
+		    r[i].within, &cnt[i], c->err);
+	}
+	if (rc == 0)
+		t->est = cnt[0] + cnt[1];
+	if (n->op == FILTER_VALUEPATH && cnt[1] > 0)
+		t->exact = 0;
+	return rc;
+}
+
+/* Keeps the ids of s that have an entry under one of t's keys. */
+static int
+probe(struct pctx *c, const struct conj *t, struct plan_ids *s)
+{
+	unsigned char *hit = arena_alloc(c->a, s->n + 1);
+	size_t i, j = 0;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < t->nkeys; i++)
+		rc = store_index_probe(c->txn, c->tenant, str_from(c->rt->name),
+		    t->keys[i], s->ids, s->n, hit, c->err);
+	for (i = 0; rc == 0 && i < s->n; i++)
+		if (hit[i])
+			s->ids[j++] = s->ids[i];
+	if (rc == 0)
+		s->n = j;
+	return rc;
+}
+
 static void
-conjuncts(const struct filter_node *n, struct conj *v, size_t *nv)
+conjuncts(const struct filter_node *n, struct conj *v, size_t *nv, int *dropped)
 {
 	if (n->op == FILTER_AND) {
-		conjuncts(n->left, v, nv);
-		conjuncts(n->right, v, nv);
+		conjuncts(n->left, v, nv, dropped);
+		conjuncts(n->right, v, nv, dropped);
 	} else if (*nv < PLAN_MAX_CONJ) {
-		v[(*nv)++].n = n;
+		v[*nv] = (struct conj){.n = n};
+		(*nv)++;
+	} else {
+		*dropped = 1;
 	}
 }
 
@@ -345,6 +562,14 @@ conj_order(const void *x, const void *y)
 	return (a->est > b->est) - (a->est < b->est);
 }
 
+/*
+ * and: terms smallest first. The first set found is narrowed by each
+ * further term: by probing its keys for each id when that is cheaper
+ * than reading the term's whole set (PLAN_PROBE), else by intersecting
+ * with the set, else (a term much larger than what it narrows, or no
+ * cheap way once PLAN_FEW are left) not at all: the evaluator then
+ * rejects the rest, and the plan is not exact.
+ */
 static int
 and_node(struct pctx *c, const struct filter_node *n, size_t limit,
     struct plan_ids *out)
@@ -352,29 +577,44 @@ and_node(struct pctx *c, const struct filter_node *n, size_t limit,
 	struct conj v[PLAN_MAX_CONJ];
 	struct plan_ids s;
 	size_t nv = 0, i, lim;
-	int rc = 0;
+	int rc = 0, dropped = 0, exact;
 
-	conjuncts(n, v, &nv);
-	for (i = 0; i < nv; i++)
-		v[i].est = estimate(c, v[i].n);
+	conjuncts(n, v, &nv, &dropped);
+	exact = !dropped;
+	for (i = 0; rc == 0 && i < nv; i++)
+		rc = estimate(c, &v[i]);
 	qsort(v, nv, sizeof(*v), conj_order);
 	*out = all_ids;
 	for (i = 0; rc == 0 && i < nv; i++) {
-		if (!out->all && out->n <= PLAN_FEW)
+		if (!out->all && out->n == 0)
 			break;
+		if (!out->all && v[i].nkeys > 0 &&
+		    (out->n <= PLAN_FEW || out->n * PLAN_PROBE <= v[i].est)) {
+			rc = probe(c, &v[i], out);
+			exact &= v[i].exact;
+			continue;
+		}
 		lim = out->all || out->n > limit / PLAN_RATIO
 		    ? limit
 		    : out->n * PLAN_RATIO + 1024;
-		if (!out->all && v[i].est != SIZE_MAX / 2 && v[i].est > lim)
+		if (!out->all &&
+		    (out->n <= PLAN_FEW ||
+			(v[i].est != SIZE_MAX / 2 && v[i].est > lim))) {
+			exact = 0;
 			continue;
+		}
 		rc = node(c, v[i].n, lim < limit ? lim : limit, &s);
-		if (rc != 0 || s.all)
+		if (rc != 0 || s.all) {
+			exact = 0;
 			continue;
+		}
+		exact &= s.exact;
 		if (out->all)
 			*out = s;
 		else
 			intersect(out, &s);
 	}
+	out->exact = !out->all && (exact || out->n == 0);
 	return rc;
 }
 
@@ -420,7 +660,11 @@ plan_candidates(struct arena *a, struct store_txn *txn,
 	struct pctx c = {a, txn, set, tenant, rt, err};
 
 	*out = all_ids;
-	if (f == NULL || !atomic_load(&plan_on))
+	if (!atomic_load(&plan_on))
 		return 0;
+	if (f == NULL) {
+		out->exact = 1; /* every record, and every record matches */
+		return 0;
+	}
 	return node(&c, f, PLAN_MAX_IDS, out);
 }

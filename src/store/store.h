@@ -226,12 +226,46 @@ void store_index_detach(struct store *s);
 int store_index_attached(const struct store *s);
 
 /* The part of the index a scan visits: ikeys that start with `within`,
- * and are >= lo and <= hi when those are given (ptr NULL: open). */
+ * and are >= lo and <= hi when those are given (ptr NULL: open); with
+ * hi_excl, < hi instead (only meaningful for an hi that was not cut). */
 struct store_index_range {
 	struct str within;
 	struct str lo;
 	struct str hi;
+	int hi_excl;
 };
+
+/* The longest ikey stored whole under tenant and type; a longer one is
+ * cut to this length (0 for a tenant or type the store refuses). */
+size_t store_index_room(struct str tenant, struct str type);
+/* The number of records of type in tenant into *out, from an entry the
+ * store keeps for every record of an indexed type (cheap): 1, or 0
+ * when the type has no indexes (use store_rec_count), or an error. */
+int store_index_total(struct store_txn *txn, struct str tenant, struct str type,
+    size_t *out, struct scim_err *err);
+/* Sets hit[i] to 1 for each ids[i] that has an entry under exactly
+ * ikey (others untouched); ids ascending is fastest. 0 or an error. */
+int store_index_probe(struct store_txn *txn, struct str tenant, struct str type,
+    struct str ikey, const struct str *ids, size_t n, unsigned char *hit,
+    struct scim_err *err);
+/*
+ * Number of entries (not distinct ids) in r into *out, summing the
+ * count of each key; 1 (and *out unset) when r holds more than max_keys
+ * distinct keys, else 0, or a negative error.
+ */
+int store_index_count_range(struct store_txn *txn, struct str tenant,
+    struct str type, const struct store_index_range *r, size_t max_keys,
+    size_t *out, struct scim_err *err);
+/*
+ * Calls fn(arg, ikey, id) for each entry whose ikey starts with within,
+ * in ikey order (desc: the reverse), and under one ikey always in
+ * ascending id order; ikey and id borrowed until the transaction ends.
+ * Stops at fn's first non-zero answer and returns it.
+ */
+int store_index_walk(struct store_txn *txn, struct str tenant, struct str type,
+    struct str within, int desc,
+    int (*fn)(void *arg, struct str ikey, struct str id), void *arg,
+    struct scim_err *err);
 
 /*
  * Calls fn(arg, id) for each entry in r, in key order and, under one

@@ -31,6 +31,9 @@
 #define REBUILD_BATCH 2000
 #define REBUILD_LOG_EVERY 100000
 
+/* No index name is empty, so no indexer's ikey starts with \0. */
+static const struct str store_index_all = {"\0", 1};
+
 static const MDB_val meta_key = {
     sizeof(STORE_META_INDEX_KEY) - 1, (void *)STORE_META_INDEX_KEY};
 
@@ -136,6 +139,9 @@ ikeys_of(struct store *s, struct str type, struct str rec, size_t room,
 	set->room = room;
 	if (rec.ptr != NULL)
 		rc = s->ix.keys(s->ix.arg, type, rec, emit, set);
+	/* the store's own entry: every record of the type, for counting */
+	if (rec.ptr != NULL && rc == 0)
+		emit(set, store_index_all);
 	if (rc != 0 && err != NULL && err->detail[0] == '\0')
 		scim_err_set(err, rc, "the record could not be indexed");
 	ikeys_finish(set);
@@ -471,6 +477,22 @@ key_cmp(const MDB_val *a, const struct ikey_buf *b)
 	return a->mv_size < b->len ? -1 : a->mv_size > b->len;
 }
 
+/* 1 if key k starts with within and is below hi (NULL: open). */
+static int
+in_range(const MDB_val *k, const struct ikey_buf *within,
+    const struct ikey_buf *hi, int hi_excl)
+{
+	int c;
+
+	if (k->mv_size < within->len ||
+	    memcmp(k->mv_data, within->buf, within->len) != 0)
+		return 0;
+	if (hi == NULL)
+		return 1;
+	c = key_cmp(k, hi);
+	return c < 0 || (c == 0 && !hi_excl);
+}
+
 int
 store_index_scan(struct store_txn *txn, struct str tenant, struct str type,
     const struct store_index_range *r, int (*fn)(void *arg, struct str id),
@@ -505,9 +527,8 @@ store_index_scan(struct store_txn *txn, struct str tenant, struct str type,
 			rc = store_lmdb_fail(txn, mrc, err);
 			goto out;
 		}
-		if (k.mv_size < within.len ||
-		    memcmp(k.mv_data, within.buf, within.len) != 0 ||
-		    (r->hi.ptr != NULL && key_cmp(&k, &hi) > 0))
+		if (!in_range(&k, &within, r->hi.ptr != NULL ? &hi : NULL,
+			r->hi_excl))
 			break;
 		rc = fn(arg, str_make(v.mv_data, v.mv_size));
 		if (rc != 0)
@@ -550,4 +571,200 @@ out:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
 	return rc;
+}
+
+size_t
+store_index_room(struct str tenant, struct str type)
+{
+	struct ikey_buf k;
+
+	return prefix_set(&k, tenant, type) == 0 ? sizeof(k.buf) - k.prefix : 0;
+}
+
+static int
+cursor_open(struct store_txn *txn, MDB_cursor **cur, struct scim_err *err)
+{
+	int mrc;
+
+	mrc = mdb_cursor_open(txn->txn, txn->s->dbi[STORE_DBI_INDEX], cur);
+	if (mrc != 0) {
+		*cur = NULL;
+		return store_lmdb_fail(txn, mrc, err);
+	}
+	return 0;
+}
+
+int
+store_index_probe(struct store_txn *txn, struct str tenant, struct str type,
+    struct str ikey, const struct str *ids, size_t n, unsigned char *hit,
+    struct scim_err *err)
+{
+	struct ikey_buf k;
+	MDB_cursor *cur = NULL;
+	MDB_val mk, v;
+	size_t i;
+	int mrc, rc = 0;
+
+	if (n == 0 || prefix_set(&k, tenant, type) != 0)
+		goto out;
+	key_with(&k, ikey);
+	if ((rc = cursor_open(txn, &cur, err)) != 0)
+		goto out;
+	mk = (MDB_val){k.len, k.buf};
+	mrc = mdb_cursor_get(cur, &mk, &v, MDB_SET);
+	for (i = 0; mrc == 0 && i < n; i++) {
+		/* one cursor: LMDB skips the descent while the key's page
+		 * is the one it is on */
+		mk = (MDB_val){k.len, k.buf};
+		v = (MDB_val){ids[i].len, (void *)ids[i].ptr};
+		mrc = mdb_cursor_get(cur, &mk, &v, MDB_GET_BOTH);
+		if (mrc == 0)
+			hit[i] = 1;
+		else if (mrc == MDB_NOTFOUND)
+			mrc = 0;
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_lmdb_fail(txn, mrc, err);
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+int
+store_index_count_range(struct store_txn *txn, struct str tenant,
+    struct str type, const struct store_index_range *r, size_t max_keys,
+    size_t *out, struct scim_err *err)
+{
+	struct ikey_buf within, lo, hi;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	MDB_cursor_op op = MDB_SET_RANGE;
+	size_t sum = 0, keys = 0, n;
+	int mrc, rc = 0;
+
+	if (prefix_set(&within, tenant, type) != 0)
+		goto done;
+	lo = hi = within;
+	key_with(&within, r->within);
+	key_with(&lo, r->lo.ptr != NULL ? r->lo : r->within);
+	key_with(&hi, r->hi);
+	if (key_cmp(&(MDB_val){within.len, within.buf}, &lo) > 0)
+		lo = within;
+	if ((rc = cursor_open(txn, &cur, err)) != 0)
+		goto out;
+	k = (MDB_val){lo.len, lo.buf};
+	for (;; op = MDB_NEXT_NODUP) {
+		mrc = mdb_cursor_get(cur, &k, &v, op);
+		if (mrc == MDB_NOTFOUND ||
+		    (mrc == 0 &&
+			!in_range(&k, &within, r->hi.ptr != NULL ? &hi : NULL,
+			    r->hi_excl)))
+			break;
+		if (mrc == 0)
+			mrc = mdb_cursor_count(cur, &n);
+		if (mrc != 0) {
+			rc = store_lmdb_fail(txn, mrc, err);
+			goto out;
+		}
+		if (++keys > max_keys) {
+			rc = 1;
+			goto out;
+		}
+		sum += n;
+	}
+done:
+	*out = sum;
+	rc = 0;
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+/* Positions cur on the last entry whose key starts with w (any dup),
+ * or MDB_NOTFOUND. */
+static int
+walk_last(MDB_cursor *cur, const struct ikey_buf *w, MDB_val *k, MDB_val *v)
+{
+	struct ikey_buf next = *w;
+	size_t i = next.len;
+	int mrc;
+
+	/* the least key above every key starting with w: w with its last
+	 * byte below 0xff incremented and the rest dropped */
+	while (i > 0 && (unsigned char)next.buf[i - 1] == 0xff)
+		i--;
+	if (i == 0)
+		return mdb_cursor_get(cur, k, v, MDB_LAST);
+	next.buf[i - 1] = (char)((unsigned char)next.buf[i - 1] + 1);
+	*k = (MDB_val){i, next.buf};
+	mrc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+	if (mrc == MDB_NOTFOUND)
+		return mdb_cursor_get(cur, k, v, MDB_LAST);
+	return mrc == 0 ? mdb_cursor_get(cur, k, v, MDB_PREV) : mrc;
+}
+
+int
+store_index_walk(struct store_txn *txn, struct str tenant, struct str type,
+    struct str within, int desc,
+    int (*fn)(void *arg, struct str ikey, struct str id), void *arg,
+    struct scim_err *err)
+{
+	struct ikey_buf w;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, key;
+	int mrc, rc = 0;
+
+	if (prefix_set(&w, tenant, type) != 0)
+		goto out;
+	key_with(&w, within);
+	if ((rc = cursor_open(txn, &cur, err)) != 0)
+		goto out;
+	k = (MDB_val){w.len, w.buf};
+	mrc = desc ? walk_last(cur, &w, &k, &v)
+		   : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (mrc == 0 && in_range(&k, &w, NULL, 0)) {
+		key = k;
+		/* ids ascending under each key, whichever way keys go; MDB_SET
+		 * rather than MDB_FIRST_DUP, which keeps the end-of-data mark
+		 * MDB_LAST left and makes MDB_NEXT_DUP stop at once */
+		if (desc)
+			mrc = mdb_cursor_get(cur, &key, &v, MDB_SET);
+		while (mrc == 0) {
+			rc = fn(arg,
+			    str_make((const char *)key.mv_data + w.prefix,
+				key.mv_size - w.prefix),
+			    str_make(v.mv_data, v.mv_size));
+			if (rc != 0)
+				goto out;
+			mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+		}
+		if (mrc != MDB_NOTFOUND)
+			break;
+		k = key;
+		mrc = desc ? mdb_cursor_get(cur, &k, &v, MDB_FIRST_DUP)
+			   : mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
+		if (desc && mrc == 0)
+			mrc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_lmdb_fail(txn, mrc, err);
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+int
+store_index_total(struct store_txn *txn, struct str tenant, struct str type,
+    size_t *out, struct scim_err *err)
+{
+	int rc;
+
+	*out = 0;
+	if (txn->s->ix.keys == NULL || !txn->s->ix.covers(txn->s->ix.arg, type))
+		return 0;
+	rc = store_index_count(txn, tenant, type, store_index_all, out, err);
+	return rc != 0 ? rc : 1;
 }

@@ -5,7 +5,9 @@
  * uniqueness keys) and once scanning every record. Parsing, binding, the
  * evaluator and the planner all run; the two answers must be identical
  * byte for byte (abort otherwise), so an index that loses a match or a
- * plan that changes order or paging is a finding.
+ * plan that changes order or paging is a finding. Some lists take a
+ * window (startIndex 3, count 4) and a descending sort, so exact plans'
+ * pages and index walks (plan_page.c) are compared too.
  */
 #include "config.h"
 
@@ -149,13 +151,18 @@ init(void)
 	}
 }
 
-/* The list body for filter f (or "error N"), into a. */
+/* The list body for filter f (or "error N"), into a; with window,
+ * startIndex 3, count 4 and sortOrder descending. */
 static const char *
-list(struct arena *a, const char *rtype, struct str f, const char *sort)
+list(struct arena *a, const char *rtype, struct str f, const char *sort,
+    int window)
 {
-	struct scim_param params[3] = {
+	struct scim_param params[6] = {
 	    {STR_LIT("filter"), f},
 	    {STR_LIT("attributes"), STR_LIT("id")},
+	    {STR_LIT("startIndex"), STR_LIT("3")},
+	    {STR_LIT("count"), STR_LIT("4")},
+	    {STR_LIT("sortOrder"), STR_LIT("descending")},
 	    {STR_LIT("sortBy"), str_from(sort)},
 	};
 	struct scim_request req = {0};
@@ -167,8 +174,10 @@ list(struct arena *a, const char *rtype, struct str f, const char *sort)
 	req.arena = a;
 	req.tenant = STR_LIT("t1");
 	req.rtype = str_from(rtype);
+	if (!window)
+		params[2] = params[5];
 	req.params = params;
-	req.nparams = sort != NULL ? 3 : 2;
+	req.nparams = window ? (sort != NULL ? 6 : 5) : (sort != NULL ? 3 : 2);
 	req.base_url = STR_LIT("https://f.example");
 	req.request_id = "fuzz";
 	buf_init(&resp.body);
@@ -180,18 +189,22 @@ list(struct arena *a, const char *rtype, struct str f, const char *sort)
 }
 
 static void
-compare(struct arena *a, const char *rtype, struct str f, const char *sort)
+compare(struct arena *a, const char *rtype, struct str f, const char *sort,
+    int window)
 {
 	const char *with, *without;
 
 	plan_set_enabled(1);
-	with = list(a, rtype, f, sort);
+	with = list(a, rtype, f, sort, window);
 	plan_set_enabled(0);
-	without = list(a, rtype, f, sort);
+	without = list(a, rtype, f, sort, window);
 	plan_set_enabled(1);
 	if (strcmp(with, without) != 0) {
-		fprintf(stderr, "fuzz_plan: %s: planned and scanned differ\n",
-		    rtype);
+		fprintf(stderr,
+		    "fuzz_plan: %s: planned and scanned differ (sortBy %s%s)"
+		    "\nplanned: %s\nscanned: %s\n",
+		    rtype, sort != NULL ? sort : "-", window ? ", window" : "",
+		    with, without);
 		abort();
 	}
 }
@@ -207,10 +220,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FILTER_MAX_LEN || memchr(data, '\0', size) != NULL)
 		return 0;
 	a = arena_new();
-	compare(a, "Credential", f, NULL);
-	compare(a, "Credential", f, "status.expiryDate");
-	compare(a, "User", f, NULL);
-	compare(a, "User", f, "name.familyName");
+	compare(a, "Credential", f, NULL, 0);
+	compare(a, "Credential", f, "status.expiryDate", 0);
+	compare(a, "Credential", f, "status.expiryDate", 1);
+	compare(a, "Credential", f, NULL, 1);
+	compare(a, "User", f, NULL, 0);
+	compare(a, "User", f, "name.familyName", 0);
+	compare(a, "User", f, "name.familyName", 1);
 	arena_free(a);
 	return 0;
 }

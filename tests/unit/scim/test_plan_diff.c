@@ -6,7 +6,11 @@
  * (plan_set_enabled). The two answers must be byte-identical: the same
  * totalResults, the same page, the same order, with sortBy, startIndex
  * and count drawn at random too. A counter makes sure the planner did
- * narrow most filters, so the test cannot pass by scanning every time.
+ * narrow most filters, so the test cannot pass by scanning every time,
+ * and that many plans were exact (answered from the indexes, only the
+ * page read). A second pass lists pages (no filter or exact filters,
+ * sorted by indexed attributes either way, deep and empty windows) to
+ * exercise plan_page's index walks against the full path.
  */
 #include <stdio.h>
 #include <string.h>
@@ -430,9 +434,10 @@ run(struct arena *a, const char *rtype, const char *query)
 	return out;
 }
 
-/* 1 if the planner narrows the filter (not "every record"). */
+/* 1 if the planner narrows the filter (not "every record"); *exact
+ * is incremented for an exact plan. */
 static int
-narrowed(struct arena *a, const char *rtype, const char *text)
+narrowed(struct arena *a, const char *rtype, const char *text, unsigned *exact)
 {
 	const struct schema_rtype *rt =
 	    schema_rtype_find(scim_registry(ox_scim()), str_from(rtype));
@@ -450,6 +455,7 @@ narrowed(struct arena *a, const char *rtype, const char *text)
 	    a, txn, scim_indexes(ox_scim()), STR_LIT("t1"), rt, f, &ids, &err);
 	cr_assert_eq(rc, 0, "plan: %s", err.detail);
 	yes = !ids.all;
+	*exact += ids.exact && ids.n > 0;
 	store_read_end(txn);
 	return yes;
 }
@@ -463,7 +469,7 @@ static void
 diff(const char *rtype, unsigned nfilters, unsigned min_narrowed)
 {
 	int cred = rtype[0] == 'C';
-	unsigned i, hits = 0, nonempty = 0;
+	unsigned i, hits = 0, nonempty = 0, exact = 0;
 	struct buf f, q;
 	const char *with, *without, *sort;
 
@@ -484,7 +490,7 @@ diff(const char *rtype, unsigned nfilters, unsigned min_narrowed)
 			    rnd(2) ? "ascending" : "descending");
 		plan_set_enabled(1);
 		with = run(a, rtype, buf_cstr(&q));
-		hits += narrowed(a, rtype, buf_cstr(&f));
+		hits += narrowed(a, rtype, buf_cstr(&f), &exact);
 		plan_set_enabled(0);
 		without = run(a, rtype, buf_cstr(&q));
 		plan_set_enabled(1);
@@ -499,6 +505,108 @@ diff(const char *rtype, unsigned nfilters, unsigned min_narrowed)
 	    hits, nfilters);
 	cr_expect_geq(nonempty, nfilters / 3, "only %u of %u matched anything",
 	    nonempty, nfilters);
+	cr_expect_geq(exact, nfilters / 10, "only %u of %u plans were exact",
+	    exact, nfilters);
+}
+
+/* Filters the indexes answer exactly (or none), for the page pass. */
+static void
+exact_filter(struct buf *b, int cred)
+{
+	if (cred) {
+		switch (rnd(8)) {
+		case 0:
+			return;
+		case 1:
+			buf_printf(b, "type eq \"%s\"", v_ctype());
+			break;
+		case 2:
+			buf_printf(b,
+			    "type eq \"%s\" and status.status eq \"%s\"",
+			    v_ctype(), v_state());
+			break;
+		case 3:
+			buf_printf(b, "status.expiryDate %s \"%s\"",
+			    date_ops[2 + rnd(4)], v_date());
+			break;
+		case 4:
+			buf_printf(b,
+			    "attributes[name eq \"%s\" and value eq \"%s\"]",
+			    v_aname(), word());
+			break;
+		case 5:
+			buf_printf(b,
+			    "owner.value eq \"%s\" or type sw \"CT_O\"",
+			    v_owner());
+			break;
+		case 6:
+			buf_printf(b,
+			    "status.status eq \"%s\" and owner.value pr",
+			    v_state());
+			break;
+		default:
+			buf_printf(b, "meta.created ge \"%s\"", v_meta());
+			break;
+		}
+		return;
+	}
+	switch (rnd(4)) {
+	case 0:
+		return;
+	case 1:
+		buf_printf(b, "active eq %s", v_bool());
+		break;
+	case 2:
+		buf_printf(b, "emails[type eq \"%s\"]", v_etype());
+		break;
+	default:
+		buf_printf(b, "name.familyName %s \"%s\"", str_ops[8 + rnd(4)],
+		    family());
+		break;
+	}
+}
+
+static const char *const cred_walks[] = {"", "status.expiryDate",
+    "status.startDate", "meta.created", "type", "owner.value", "status.status"};
+static const char *const user_walks[] = {
+    "", "name.familyName", "displayName", "meta.lastModified"};
+
+static void
+pages(const char *rtype, unsigned nqueries)
+{
+	int cred = rtype[0] == 'C';
+	unsigned i;
+	struct buf f, q;
+	const char *with, *without, *sort;
+
+	buf_init(&f);
+	buf_init(&q);
+	for (i = 0; i < nqueries; i++) {
+		struct arena *a = arena_new();
+
+		buf_reset(&f);
+		buf_reset(&q);
+		exact_filter(&f, cred);
+		sort = cred ? PICK(cred_walks) : PICK(user_walks);
+		buf_printf(&q, "attributes=id&startIndex=%u&count=%u",
+		    rnd(3) ? 1 + rnd(5) : rnd(800),
+		    rnd(6) ? 1 + rnd(30) : rnd(3));
+		if (f.len > 0)
+			buf_printf(&q, "&filter=%s", buf_cstr(&f));
+		if (sort[0] != '\0')
+			buf_printf(&q, "&sortBy=%s&sortOrder=%s", sort,
+			    rnd(2) ? "ascending" : "descending");
+		plan_set_enabled(1);
+		with = run(a, rtype, buf_cstr(&q));
+		plan_set_enabled(0);
+		without = run(a, rtype, buf_cstr(&q));
+		plan_set_enabled(1);
+		cr_assert_str_eq(
+		    with, without, "page #%u differs: %s", i, buf_cstr(&q));
+		arena_free(a);
+	}
+	buf_free(&f);
+	buf_free(&q);
 }
 
 TestSuite(plan_diff, .init = setup, .fini = ox_teardown, .timeout = 1800);
@@ -511,4 +619,14 @@ Test(plan_diff, credentials)
 Test(plan_diff, users)
 {
 	diff("User", N_FILTERS_USER, N_FILTERS_USER / 3);
+}
+
+Test(plan_diff, credential_pages)
+{
+	pages("Credential", 600);
+}
+
+Test(plan_diff, user_pages)
+{
+	pages("User", 300);
 }
