@@ -56,8 +56,9 @@ scim_new(struct store *st, const struct scim_config *cfg, struct scim **out,
 	resource_check(s->reg);
 	if (st != NULL &&
 	    ((rc = index_set_load(s->reg, s->schemas_dir, &s->idx, err)) != 0 ||
-		(rc = store_index_attach(st, index_set_indexer(s->idx), err)) !=
-		    0))
+		(!cfg->indexes_detached &&
+		    (rc = store_index_attach(
+			 st, index_set_indexer(s->idx), err)) != 0)))
 		goto out;
 	*out = s;
 	s = NULL;
@@ -71,7 +72,7 @@ scim_free(struct scim *s)
 {
 	if (s == NULL)
 		return;
-	if (s->idx != NULL && s->store != NULL)
+	if (s->idx != NULL && s->store != NULL && !s->cfg.indexes_detached)
 		store_index_detach(s->store);
 	index_set_free(s->idx);
 	schema_registry_free(s->reg);

@@ -38,6 +38,11 @@ struct scim_config {
 	 * draws a random one: cursors then last as long as the process. */
 	int has_cursor_key;
 	unsigned char cursor_key[32];
+	/* 1: load the index declaration (scim_indexes) but leave the store
+	 * without an indexer, so scim_new never rebuilds the indexes: for
+	 * `scimcred check`, which must not write. Such a context must not
+	 * write records (they would mark the indexes stale). */
+	int indexes_detached;
 };
 
 /* Loads and checks every schema and resource type in cfg->schemas_dir;

@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "store/store_int.h"
 #include "util/log.h"
+#include "util/num.h"
 
 #define DATA_FILE "data.mdb"
 #define LOCK_MDB "lock.mdb"
@@ -285,13 +286,55 @@ out:
 	return rc;
 }
 
-/* Opens the copy as a store: the format version check of store_open. */
+/* The copy's format version, read without writing; -1 if there is no
+ * readable one (store_open then says why). */
+static long long
+copy_format(const char *tmpdir)
+{
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	MDB_dbi dbi;
+	MDB_val k = {6, "format"}, v;
+	int64_t ver = -1;
+
+	if (mdb_env_create(&env) != 0)
+		return -1;
+	mdb_env_set_maxdbs(env, STORE_DBI_COUNT);
+	if (mdb_env_open(env, tmpdir, MDB_RDONLY, 0600) == 0 &&
+	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) == 0 &&
+	    mdb_dbi_open(txn, "meta", 0, &dbi) == 0 &&
+	    mdb_get(txn, dbi, &k, &v) == 0 &&
+	    num_parse_range(
+		str_make(v.mv_data, v.mv_size), 1, INT32_MAX, &ver) != 0)
+		ver = -1;
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return (long long)ver;
+}
+
+/*
+ * Opens the copy as a store, as the server will: any format from
+ * STORE_FORMAT_OLDEST to STORE_FORMAT_VERSION opens, an older one being
+ * upgraded in the copy (store.h). A format outside that range is refused
+ * first, naming the backup rather than the temporary copy.
+ */
 static int
-verify_copy(const char *tmpdir, struct scim_err *err)
+verify_copy(const char *tmpdir, const char *backup_dir, struct scim_err *err)
 {
 	struct store *s = NULL;
+	long long ver = copy_format(tmpdir);
 	int rc;
 
+	if (ver > STORE_FORMAT_VERSION ||
+	    (ver >= 0 && ver < STORE_FORMAT_OLDEST))
+		return scim_err_set(err, SCIM_E_STORAGE,
+		    "the backup in %s has format version %lld, and this "
+		    "scimcred restores formats %d to %d: restore it with a "
+		    "scimcred release that uses format %lld; nothing was "
+		    "changed",
+		    backup_dir, ver, STORE_FORMAT_OLDEST, STORE_FORMAT_VERSION,
+		    ver);
 	rc = store_open(tmpdir, NULL, &s, err);
 	store_close(s);
 	return rc;
@@ -372,7 +415,7 @@ store_restore(const char *dir, const char *backup_dir, struct scim_err *err)
 	}
 	made = 1;
 	if ((rc = copy_file(src, tmpfile, err)) != 0 ||
-	    (rc = verify_copy(tmpdir, err)) != 0 ||
+	    (rc = verify_copy(tmpdir, backup_dir, err)) != 0 ||
 	    (rc = swap_in(dir, tmpfile, err)) != 0)
 		goto out;
 	rc = 0;
