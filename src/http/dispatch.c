@@ -252,6 +252,17 @@ authorize(struct reqctx *x, const struct request_path *p, const struct route *r,
 	rc = authconf_authorize(x->env->auth, txn, p->tenant, authorization,
 	    r->need.perm, date_now_ms() / 1000, who, err);
 	store_read_end(txn);
+	/* RFC 6750 §3.1: a valid token without the permission is an
+	 * insufficient_scope, and scope names what the route needs. */
+	if (rc == SCIM_E_FORBIDDEN) {
+		char challenge[192];
+		snprintf(challenge, sizeof(challenge),
+		    "Bearer realm=\"" HTTP_ERROR_REALM
+		    "\", error=\"insufficient_scope\", scope=\"%s\"",
+		    perm_name(r->need.perm));
+		evhttp_add_header(evhttp_request_get_output_headers(x->req),
+		    "WWW-Authenticate", challenge);
+	}
 	return rc;
 }
 

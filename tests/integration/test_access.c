@@ -159,9 +159,21 @@ ITEST(access, every_route_without_its_permission_is_403)
 
 	memset(cache, 0, sizeof(cache));
 	for (i = 0; i < n; i++) {
+		char want[192];
+
 		send_route(
 		    &t[i], "demo", token_without(t[i].need.perm, cache), &r);
 		EXPECT_ERROR(&r, 403, NULL);
+		/* RFC 6750 §3.1, naming the permission the route needs */
+		snprintf(want, sizeof(want),
+		    "Bearer realm=\"scimcred\", error=\"insufficient_scope\", "
+		    "scope=\"%s\"",
+		    perm_name(t[i].need.perm));
+		cr_expect_str_eq(harness_header(&r, "WWW-Authenticate") != NULL
+			? harness_header(&r, "WWW-Authenticate")
+			: "(none)",
+		    want, "%s %s", route_method_name(t[i].method),
+		    t[i].pattern);
 		harness_resp_free(&r);
 	}
 }
