@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1350,28 +1349,6 @@ ndjson_parse(int argc, char **argv, int import, struct ndjson_args *a)
 	return -1;
 }
 
-/* Import writes in large transactions: it holds the data directory's
- * lock exclusively, so it refuses while a server runs (and a server
- * refuses to start during an import). */
-static int
-lock_exclusive(const char *dir)
-{
-	char path[PATH_MAX + 32];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, STORE_LOCK_FILE);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	fprintf(stderr,
-	    "scimcred: %s is in use (a running server?); stop "
-	    "it before importing\n",
-	    dir);
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
 static int
 ndjson_run(struct ndjson_args *a, int import, struct store *st)
 {
@@ -1418,13 +1395,18 @@ cmd_ndjson(int argc, char **argv, int import)
 {
 	struct ndjson_args a;
 	struct store *st;
+	struct scim_err err;
 	int rc, lockfd = -1;
 
+	scim_err_clear(&err);
 	rc = ndjson_parse(argc, argv, import, &a);
 	if (rc >= 0)
 		return rc;
 	find_schemas(&a.s);
-	if (import && (lockfd = lock_exclusive(a.s.data)) < 0)
+	/* Import writes in large transactions: with the data directory's
+	 * lock held exclusively it refuses beside a running server. */
+	if (import &&
+	    report(store_lock_exclusive(a.s.data, &lockfd, &err), &err) != 0)
 		return 1;
 	st = open_store(a.s.data, a.s.map_max);
 	rc = st != NULL ? ndjson_run(&a, import, st) : 1;

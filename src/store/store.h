@@ -311,12 +311,14 @@ int store_backup(struct store *s, const char *outdir, struct scim_err *err);
 
 /*
  * The data-directory lock, dir/scimcred.lock (flock): `serve` holds it
- * shared for its life (store_lock_serve), restore holds it exclusively,
- * so a restore refuses while a server runs and a server refuses to start
- * during a restore. *fd is the descriptor to close on exit (-1 on error).
+ * shared for its life (store_lock_serve), restore and import hold it
+ * exclusively (store_lock_exclusive), so they refuse while a server runs
+ * and a server refuses to start during them. *fd is the descriptor to
+ * close on exit (-1 on error).
  */
 #define STORE_LOCK_FILE "scimcred.lock"
 int store_lock_serve(const char *dir, int *fd, struct scim_err *err);
+int store_lock_exclusive(const char *dir, int *fd, struct scim_err *err);
 
 /*
  * Puts the backup in backup_dir (a store_backup directory) in place as

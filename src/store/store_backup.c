@@ -170,8 +170,8 @@ lock_open(const char *dir, int how, int *fd, struct scim_err *err)
 			rc = scim_err_set(err, SCIM_E_CONFLICT,
 			    how == LOCK_SH
 				? "a restore is in progress in %s"
-				: "a scimcred server is running on %s (it "
-				  "holds %s): stop it first",
+				: "%s is in use: a scimcred server is running "
+				  "on it (it holds %s); stop it first",
 			    dir, path);
 		else
 			rc = scim_err_set(err, SCIM_E_STORAGE,
@@ -186,6 +186,12 @@ int
 store_lock_serve(const char *dir, int *fd, struct scim_err *err)
 {
 	return lock_open(dir, LOCK_SH, fd, err);
+}
+
+int
+store_lock_exclusive(const char *dir, int *fd, struct scim_err *err)
+{
+	return lock_open(dir, LOCK_EX, fd, err);
 }
 
 /* ------------------------------------------------------------- restore */
