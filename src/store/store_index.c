@@ -31,9 +31,6 @@
 #define REBUILD_BATCH 2000
 #define REBUILD_LOG_EVERY 100000
 
-/* No index name is empty, so no indexer's ikey starts with \0. */
-static const struct str store_index_all = {"\0", 1};
-
 static const MDB_val meta_key = {
     sizeof(STORE_META_INDEX_KEY) - 1, (void *)STORE_META_INDEX_KEY};
 
@@ -42,15 +39,6 @@ struct ikey_buf {
 	size_t len;
 	size_t prefix; /* length of tenant \0 type \0 */
 	char buf[STORE_KEY_MAX];
-};
-
-/* The ikeys of one record, sorted and without duplicates once done. */
-struct ikey_set {
-	struct buf bytes;
-	size_t *off;
-	size_t n, cap;
-	size_t room; /* longest ikey that fits after the prefix */
-	struct str *keys; /* views into bytes, after ikeys_finish */
 };
 
 static int
@@ -83,7 +71,7 @@ key_with(struct ikey_buf *k, struct str ikey)
 static void
 emit(void *ectx, struct str ikey)
 {
-	struct ikey_set *set = ectx;
+	struct store_ikeys *set = ectx;
 	size_t n = ikey.len < set->room ? ikey.len : set->room;
 
 	if (n == 0)
@@ -103,13 +91,28 @@ str_order(const void *a, const void *b)
 	return str_cmp(*(const struct str *)a, *(const struct str *)b);
 }
 
-static void
-ikeys_finish(struct ikey_set *set)
+int
+store_ikeys_derive(const struct store_indexer *ix, struct str type,
+    struct str rec, size_t room, struct store_ikeys *set)
 {
+	const char *base;
 	size_t i, j = 0, n;
-	const char *base = set->bytes.data;
+	int rc = 0;
 
-	set->keys = xreallocarray(NULL, set->n + 1, sizeof(*set->keys));
+	buf_reset(&set->bytes);
+	set->n = 0;
+	set->room = room;
+	if (rec.ptr != NULL)
+		rc = ix->keys(ix->arg, type, rec, emit, set);
+	/* the store's own entry: every record of the type, for counting */
+	if (rec.ptr != NULL && rc == 0)
+		emit(set, STORE_IKEY_ALL);
+	if (set->kcap < set->n + 1) {
+		set->kcap = set->n + 1;
+		set->keys =
+		    xreallocarray(set->keys, set->kcap, sizeof(*set->keys));
+	}
+	base = set->bytes.data;
 	for (i = 0; i < set->n; i++) {
 		memcpy(&n, base + set->off[i], sizeof(n));
 		set->keys[i] = str_make(base + set->off[i] + sizeof(n), n);
@@ -119,32 +122,34 @@ ikeys_finish(struct ikey_set *set)
 		if (j == 0 || !str_eq(set->keys[j - 1], set->keys[i]))
 			set->keys[j++] = set->keys[i];
 	set->n = j;
+	return rc;
 }
 
-static void
-ikeys_free(struct ikey_set *set)
+int
+store_ikeys_has(const struct store_ikeys *set, struct str k)
+{
+	return set->n > 0 &&
+	    bsearch(&k, set->keys, set->n, sizeof(*set->keys), str_order) !=
+	    NULL;
+}
+
+void
+store_ikeys_free(struct store_ikeys *set)
 {
 	buf_free(&set->bytes);
 	free(set->off);
 	free(set->keys);
 }
 
-/* The ikeys of record bytes rec into set (finished). */
+/* The ikeys of record bytes rec into set. */
 static int
 ikeys_of(struct store *s, struct str type, struct str rec, size_t room,
-    struct ikey_set *set, struct scim_err *err)
+    struct store_ikeys *set, struct scim_err *err)
 {
-	int rc = 0;
+	int rc = store_ikeys_derive(&s->ix, type, rec, room, set);
 
-	set->room = room;
-	if (rec.ptr != NULL)
-		rc = s->ix.keys(s->ix.arg, type, rec, emit, set);
-	/* the store's own entry: every record of the type, for counting */
-	if (rec.ptr != NULL && rc == 0)
-		emit(set, store_index_all);
 	if (rc != 0 && err != NULL && err->detail[0] == '\0')
 		scim_err_set(err, rc, "the record could not be indexed");
-	ikeys_finish(set);
 	return rc;
 }
 
@@ -176,7 +181,7 @@ entry_write(struct store_txn *t, struct ikey_buf *k, struct str ikey,
  * that leaves an indexed value alone writes nothing for it. */
 static int
 entries_apply(struct store_txn *t, struct ikey_buf *k, struct str id,
-    const struct ikey_set *old, const struct ikey_set *next,
+    const struct store_ikeys *old, const struct store_ikeys *next,
     struct scim_err *err)
 {
 	size_t i = 0, j = 0;
@@ -218,7 +223,7 @@ store_index_rec(struct store_txn *t, struct str tenant, struct str type,
     struct scim_err *err)
 {
 	struct store *s = t->s;
-	struct ikey_set old = {0}, nxt = {0};
+	struct store_ikeys old = {0}, nxt = {0};
 	struct ikey_buf k;
 	MDB_val rk, rv;
 	struct str prev = STR_NULL;
@@ -255,8 +260,8 @@ store_index_rec(struct store_txn *t, struct str tenant, struct str type,
 	if (rc == 0)
 		rc = entries_apply(t, &k, id, &old, &nxt, err);
 out:
-	ikeys_free(&old);
-	ikeys_free(&nxt);
+	store_ikeys_free(&old);
+	store_ikeys_free(&nxt);
 	return rc;
 }
 
@@ -292,7 +297,7 @@ static int
 rebuild_one(struct store_txn *t, const MDB_val *rk, const MDB_val *rv,
     struct scim_err *err)
 {
-	struct ikey_set none = {0}, set = {0};
+	struct store_ikeys none = {0}, set = {0};
 	struct str tenant, type, id;
 	struct ikey_buf k;
 	int rc = 0;
@@ -306,7 +311,7 @@ rebuild_one(struct store_txn *t, const MDB_val *rk, const MDB_val *rv,
 	    sizeof(k.buf) - k.prefix, &set, err);
 	if (rc == 0)
 		rc = entries_apply(t, &k, id, &none, &set, err);
-	ikeys_free(&set);
+	store_ikeys_free(&set);
 	return rc;
 }
 
@@ -765,6 +770,6 @@ store_index_total(struct store_txn *txn, struct str tenant, struct str type,
 	*out = 0;
 	if (txn->s->ix.keys == NULL || !txn->s->ix.covers(txn->s->ix.arg, type))
 		return 0;
-	rc = store_index_count(txn, tenant, type, store_index_all, out, err);
+	rc = store_index_count(txn, tenant, type, STORE_IKEY_ALL, out, err);
 	return rc != 0 ? rc : 1;
 }

@@ -36,29 +36,11 @@
 
 #define WHAT "index"
 
-/*
- * The entry store_index.c adds for every record of an indexed type (an
- * ikey no indexer makes: index names are never empty), besides the
- * indexer's own. Kept in step with store_index.c by hand: a difference
- * makes every record of the clean-store test "not indexed".
- */
-static const struct str store_index_all = {"\0", 1};
-
-/* One record's ikeys, cut to room, sorted and distinct once finished. */
-struct ikeys {
-	struct buf bytes; /* each ikey as size_t length, then its bytes */
-	size_t *off;
-	size_t n, cap;
-	struct str *keys;
-	size_t kcap;
-	size_t room;
-};
-
 struct ixc {
 	struct store_check_ctx c;
 	const struct store_indexer *ix;
 	MDB_cursor *icur; /* on the index, for pass 1's lookups */
-	struct ikeys set;
+	struct store_ikeys set;
 	size_t entries; /* pass 2: all entries */
 	size_t records; /* pass 1: records of indexed types */
 	size_t found; /* pass 1: derived entries that exist */
@@ -71,63 +53,13 @@ struct ixc {
 
 /* ------------------------------------------------------------ ikeys */
 
-static void
-emit(void *ectx, struct str ikey)
-{
-	struct ikeys *s = ectx;
-	size_t n = ikey.len < s->room ? ikey.len : s->room;
-
-	if (n == 0)
-		return;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->off = xreallocarray(s->off, s->cap, sizeof(*s->off));
-	}
-	s->off[s->n++] = s->bytes.len;
-	buf_append(&s->bytes, &n, sizeof(n));
-	buf_append(&s->bytes, ikey.ptr, n);
-}
-
-static int
-str_order(const void *a, const void *b)
-{
-	return str_cmp(*(const struct str *)a, *(const struct str *)b);
-}
-
-/* The entries the indexer derives from rec, into x->set. */
+/* The entries the store writes for rec (store_ikeys_derive), into
+ * x->set. */
 static int
 ikeys_of(struct ixc *x, struct str tenant, struct str type, struct str rec)
 {
-	struct ikeys *s = &x->set;
-	size_t i, j = 0, n;
-	int rc;
-
-	buf_reset(&s->bytes);
-	s->n = 0;
-	s->room = STORE_KEY_MAX - tenant.len - type.len - 2;
-	rc = x->ix->keys(x->ix->arg, type, rec, emit, s);
-	if (rc == 0)
-		emit(s, store_index_all);
-	if (s->kcap < s->n + 1) {
-		s->kcap = s->n + 1;
-		s->keys = xreallocarray(s->keys, s->kcap, sizeof(*s->keys));
-	}
-	for (i = 0; i < s->n; i++) {
-		memcpy(&n, s->bytes.data + s->off[i], sizeof(n));
-		s->keys[i] = str_make(s->bytes.data + s->off[i] + sizeof(n), n);
-	}
-	qsort(s->keys, s->n, sizeof(*s->keys), str_order);
-	for (i = 0; i < s->n; i++)
-		if (j == 0 || !str_eq(s->keys[j - 1], s->keys[i]))
-			s->keys[j++] = s->keys[i];
-	s->n = j;
-	return rc;
-}
-
-static int
-ikeys_has(const struct ikeys *s, struct str k)
-{
-	return bsearch(&k, s->keys, s->n, sizeof(*s->keys), str_order) != NULL;
+	return store_ikeys_derive(x->ix, type, rec,
+	    STORE_KEY_MAX - tenant.len - type.len - 2, &x->set);
 }
 
 /* ---------------------------------------------------------- wording */
@@ -142,7 +74,7 @@ entry_text(char *out, size_t outsz, struct str ikey)
 
 	size_t skip = nul != NULL ? nlen + 1 : nlen;
 
-	if (str_eq(ikey, store_index_all)) {
+	if (str_eq(ikey, STORE_IKEY_ALL)) {
 		snprintf(out, outsz, "(every record)");
 		return out;
 	}
@@ -301,7 +233,7 @@ entry_matches(struct ixc *x, struct entry *e)
 		    str_make(e->rv.mv_data, e->rv.mv_size));
 	}
 	/* A record the indexer cannot read was named by pass 1. */
-	if (x->cached_rc != 0 || ikeys_has(&x->set, e->ikey))
+	if (x->cached_rc != 0 || store_ikeys_has(&x->set, e->ikey))
 		return 0;
 	store_check_problem(&x->c, WHAT,
 	    "%s: entry %s does not match the record (the indexer does not "
@@ -440,9 +372,7 @@ store_index_check(struct store *s, const struct store_indexer *ix,
 	rc = 0;
 out:
 	if (x != NULL) {
-		buf_free(&x->set.bytes);
-		free(x->set.off);
-		free(x->set.keys);
+		store_ikeys_free(&x->set);
 		free(x);
 	}
 	store_read_end(txn);

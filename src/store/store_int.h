@@ -14,6 +14,7 @@
 #include <lmdb.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 /*
  * Key bounds. STORE_KEY_MAX is part of the on-disk format, not read from
@@ -127,5 +128,31 @@ int store_check_record(struct store_check_ctx *c, struct str tenant,
  * NULs included); 0, or -1 if there are fewer separators or a part
  * other than the last is empty. */
 int store_check_split(MDB_val key, struct str *parts, size_t nparts);
+
+/*
+ * store_index.c: the index entries (ikeys: what follows tenant \0 type
+ * \0 in an index key) of one record, as the store writes them and
+ * store_index_check.c compares them: the indexer's, plus the store's own
+ * entry for every record (STORE_IKEY_ALL), each cut to `room` bytes,
+ * sorted and distinct. A set is reused across records; zero it first,
+ * free it with store_ikeys_free.
+ */
+struct store_ikeys {
+	struct buf bytes; /* each ikey as size_t length, then its bytes */
+	size_t *off;
+	size_t n, cap;
+	struct str *keys; /* views into bytes, sorted, after derive */
+	size_t kcap;
+	size_t room; /* longest ikey that fits after the prefix */
+};
+/* No index name is empty, so no indexer's ikey starts with \0. */
+#define STORE_IKEY_ALL ((struct str){"\0", 1})
+/* Derives rec's ikeys (rec.ptr NULL: none) with ix into set; 0, or the
+ * indexer's error (set then holds what it emitted). */
+int store_ikeys_derive(const struct store_indexer *ix, struct str type,
+    struct str rec, size_t room, struct store_ikeys *set);
+/* 1 if set holds k. */
+int store_ikeys_has(const struct store_ikeys *set, struct str k);
+void store_ikeys_free(struct store_ikeys *set);
 
 #endif
