@@ -17,9 +17,9 @@
  * At least one kill must land inside a run (applied, and still staged).
  *
  * SCIMCRED_RULES_CRASH_USERS (default 3000), SCIMCRED_RULES_CRASH_CYCLES
- * (default 6), SCIMCRED_RULES_CRASH_SPREAD_MS (default 2000: how long
- * after a run starts the kill may come) and SCIMCRED_RULES_CRASH_SEED
- * change the run.
+ * (default 6), SCIMCRED_RULES_CRASH_SPREAD_MS (default 20: the most
+ * the kill waits once its share of the run is applied) and
+ * SCIMCRED_RULES_CRASH_SEED change the run.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -36,7 +36,7 @@
 #define PAGE 1000
 #define RESTART_LIMIT_MS 2000
 #define RUN_WAIT_MS 30000
-#define KILL_SPREAD_MS 2000
+#define KILL_SPREAD_MS 20
 
 static struct harness_server srv;
 static char interval[16];
@@ -332,18 +332,22 @@ mono_ms(void)
 }
 
 /*
- * Waits for the scheduler to start applying (the usage counts move past
- * `before`), then kills the daemon a random 0..KILL_SPREAD_MS later: a
- * batch of SCHED_BATCH changes took about 200 ms here, a run of 3,000
- * about 2.5 s.
+ * Waits until the scheduler has applied a random share of the `left`
+ * staged changes (the usage counts move past `before`; at most half of
+ * them and one, so a kill lands inside the run however fast the machine
+ * applies),
+ * then kills the daemon a random 0..KILL_SPREAD_MS later. A fixed delay
+ * after the run's start would miss whole runs on a fast machine.
  */
 static void
-kill_during_run(long before, unsigned *seed)
+kill_during_run(long before, long left, unsigned *seed)
 {
 	int64_t end = mono_ms() + RUN_WAIT_MS;
 	int spread = env_int("SCIMCRED_RULES_CRASH_SPREAD_MS", KILL_SPREAD_MS);
+	long target =
+	    before + 1 + (long)(rand_r(seed) % (unsigned)(left / 2 + 1));
 
-	while (usage(NULL, NULL) <= before) {
+	while (usage(NULL, NULL) < target) {
 		cr_assert(mono_ms() < end, "the scheduler never ran");
 		usleep(2000);
 	}
@@ -371,7 +375,7 @@ Test(rules_crash, kill_during_periodic_runs, .timeout = 900)
 	int n = env_int("SCIMCRED_RULES_CRASH_USERS", 3000);
 	int cycles = env_int("SCIMCRED_RULES_CRASH_CYCLES", 6);
 	int c, active = 1, mid = 0, st;
-	long before, after, staged;
+	long before, after, staged, left = n;
 
 	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "rules_crash: seed %u, %d users, %d cycles\n", seed, n,
@@ -386,7 +390,7 @@ Test(rules_crash, kill_during_periodic_runs, .timeout = 900)
 		st = harness_stop(&srv);
 		cr_assert_eq(st, 0, "clean stop: %d", st);
 		restart("1");
-		kill_during_run(before, &seed);
+		kill_during_run(before, left, &seed);
 		restart("3600");
 		staged = check(active);
 		after = usage(NULL, NULL);
@@ -396,11 +400,12 @@ Test(rules_crash, kill_during_periodic_runs, .timeout = 900)
 		    "still staged\n",
 		    c, active ? "ACTIVE" : "DISABLED", after - before, staged);
 		before = after;
+		left = staged;
 		if (staged == 0) {
 			active = !active;
 			set_status(active ? "ACTIVE" : "DISABLED");
 			before = usage(NULL, NULL);
-			check(active);
+			left = check(active);
 		}
 	}
 	cr_assert(mid >= 1, "no kill landed inside a run");
