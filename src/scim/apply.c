@@ -349,7 +349,6 @@ audit_applied(struct step *st, struct store_txn *txn, struct scim_err *err)
 {
 	static const char *const actions[RULE_NACTIONS] = {
 	    "issue", "update", "revoke"};
-	const struct scim_config *cfg = scim_config(st->s);
 	struct audit_event ev = {
 	    .who = st->o->who,
 	    .permission =
@@ -361,8 +360,7 @@ audit_applied(struct step *st, struct store_txn *txn, struct scim_err *err)
 	    .system = "scheduler",
 	};
 
-	return audit_append_txn(txn, st->tenant, st->now_ms,
-	    cfg != NULL ? cfg->audit_retention_days : 0, &ev, err);
+	return audit_append_scim(st->s, txn, st->tenant, st->now_ms, &ev, err);
 }
 
 static int

@@ -216,21 +216,12 @@ audit_append_txn(struct store_txn *txn, struct str tenant, int64_t now_ms,
 }
 
 int
-audit_append(const struct resource_ctx *c, const struct principal *who,
-    enum perm used, struct str rtype, struct str id, const char *action,
-    struct scim_err *err)
+audit_append_scim(struct scim *s, struct store_txn *txn, struct str tenant,
+    int64_t now_ms, const struct audit_event *ev, struct scim_err *err)
 {
-	struct audit_event ev = {
-	    .who = who,
-	    .permission = perm_name(used),
-	    .rtype = rtype,
-	    .id = id,
-	    .action = action,
-	};
-	unsigned days =
-	    c->scim != NULL ? scim_config(c->scim)->audit_retention_days : 0;
+	unsigned days = s != NULL ? scim_config(s)->audit_retention_days : 0;
 
-	return audit_append_txn(c->txn, c->tenant, c->now_ms, days, &ev, err);
+	return audit_append_txn(txn, tenant, now_ms, days, ev, err);
 }
 
 int
@@ -245,10 +236,9 @@ audit_request(const struct resource_ctx *c, const struct scim_request *req,
 	    .action = action,
 	    .request_id = req->request_id,
 	};
-	unsigned days =
-	    c->scim != NULL ? scim_config(c->scim)->audit_retention_days : 0;
 
-	return audit_append_txn(c->txn, c->tenant, c->now_ms, days, &ev, err);
+	return audit_append_scim(
+	    c->scim, c->txn, c->tenant, c->now_ms, &ev, err);
 }
 
 void

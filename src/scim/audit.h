@@ -92,22 +92,16 @@ int audit_append_txn(struct store_txn *txn, struct str tenant, int64_t now_ms,
     struct scim_err *err);
 
 /*
- * The form for code that runs inside a request's write transaction:
- * c->txn and c->tenant set (resource_ctx_in_txn), c->now_ms the time,
- * retention from c->scim's configuration. `used` is the permission the
- * operation needed; PERM_COUNT for none. For example, a future "apply"
- * of staged changes:
- *
- *   rc = audit_append(&in, req->who, PERM_STAGED_UPDATE,
- *       STR_LIT("StagedChange"), id, "apply", err);
+ * audit_append_txn with the retention of s's configuration (s may be
+ * NULL: the default), for the server's own writes (apply, import).
  */
-int audit_append(const struct resource_ctx *c, const struct principal *who,
-    enum perm used, struct str rtype, struct str id, const char *action,
-    struct scim_err *err);
+int audit_append_scim(struct scim *s, struct store_txn *txn, struct str tenant,
+    int64_t now_ms, const struct audit_event *ev, struct scim_err *err);
 
 /*
- * What the operations call: audit_append with the request's principal,
- * route permission and request id. c as for audit_append.
+ * What the operations call inside a request's write transaction (c->txn
+ * and c->tenant set, c->now_ms the time): audit_append_scim with the
+ * request's principal, route permission and request id.
  */
 int audit_request(const struct resource_ctx *c, const struct scim_request *req,
     struct str rtype, struct str id, const char *action, struct scim_err *err);

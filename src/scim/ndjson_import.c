@@ -62,9 +62,8 @@ batch_fn(struct store_txn *txn, void *arg, struct scim_err *err)
 		struct audit_event ev = {.rtype = STR_LIT("Tenant"),
 		    .id = b->tenant,
 		    .action = "import"};
-		const struct scim_config *cfg = scim_config(b->s);
-		rc = audit_append_txn(txn, b->tenant, date_now_ms(),
-		    cfg != NULL ? cfg->audit_retention_days : 0, &ev, err);
+		rc = audit_append_scim(
+		    b->s, txn, b->tenant, date_now_ms(), &ev, err);
 	}
 	return rc;
 }
